@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QByteArray>
+#include <QMetaType>
+#include <QString>
+
+// Turns what a person typed in the request field into the bytes sent.
+//
+// Text mode: UTF-8, with the escapes \r \n \t \\ \0 (one NUL byte, no octal)
+// and \xHH (exactly two hex digits). A newline typed in the text becomes the
+// chosen line ending. Hex mode: pairs of hex digits, whitespace between pairs
+// allowed ("47 45 54 0d 0a", "474554").
+//
+// Invalid input is never encoded partially: the result carries the first
+// error with its 1-based line and column (columns count characters, i.e.
+// UTF-16 code units as a QString holds them).
+class RequestCodec
+{
+public:
+    enum class Mode { Text, Hex };
+    enum class LineEnding { LF, CRLF, None };
+    enum class Preset { Http10Get, Http11GetClose, PlainLine };
+
+    struct Error {
+        int line = 0;   // 1-based; 0 when there is no error
+        int column = 0; // 1-based
+        QString message;
+        bool isValid() const { return line > 0; }
+        QString toString() const; // "line L, column C: message"
+    };
+
+    struct Result {
+        QByteArray bytes;
+        Error error;
+        bool ok() const { return !error.isValid(); }
+    };
+
+    static Result encode(const QString &input, Mode mode, LineEnding lineEnding);
+
+    // The request text of a preset; host and port fill in the Host header
+    // (the port is shown only when it is not 80). Newlines in the returned
+    // text are plain '\n', to be encoded with the user's line ending.
+    static QString presetText(Preset preset, const QString &host, quint16 port);
+
+    static QString lineEndingName(LineEnding lineEnding); // "LF", "CRLF", "None"
+    static QString modeName(Mode mode);                   // "Text", "Hex"
+};
+
+Q_DECLARE_METATYPE(RequestCodec::Mode)
+Q_DECLARE_METATYPE(RequestCodec::LineEnding)

@@ -1,0 +1,147 @@
+#pragma once
+
+#include <memory>
+
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+
+#include "transcript.h"
+
+class QHostInfo;
+class QTcpSocket;
+
+// One TCP conversation with a peer, event-driven (never waitFor*).
+//
+// Each connectToHost() starts a new Transcript that records every chunk and
+// event of that connection. The session reports through its state, error
+// and signals; it never touches a widget.
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Idle, LookingUp, Connecting, Connected, Closing, Closed };
+    Q_ENUM(State)
+
+    enum class Error {
+        None,
+        HostNotFound,
+        ConnectionRefused,
+        NetworkUnreachable,
+        ConnectTimeout,
+        ResetByPeer,
+        SocketError, // anything else; errorString() says which
+    };
+    Q_ENUM(Error)
+
+    // Why the session reached Closed.
+    enum class EndReason { None, ClosedByPeer, ClosedByUser, IdleTimeout, Error };
+    Q_ENUM(EndReason)
+
+    static constexpr int defaultConnectTimeoutMs = 10000;
+
+    explicit Session(QObject *parent = nullptr);
+    ~Session() override;
+
+    // Whole connect, lookup and every address tried included. > 0.
+    void setConnectTimeout(int ms);
+    int connectTimeout() const { return m_connectTimeoutMs; }
+    // Closes the connection after this long without data either way; 0 = off.
+    void setIdleTimeout(int ms);
+    int idleTimeout() const { return m_idleTimeoutMs; }
+
+    // Starts connecting; allowed in Idle and Closed. `host` is a name or an
+    // IPv4/IPv6 literal, IPv6 with or without brackets ("::1", "[::1]").
+    // Returns false (and changes nothing) in any other state.
+    bool connectToHost(const QString &host, quint16 port);
+    // Orderly close by the user: pending data is written first.
+    void disconnectFromHost();
+    // Immediate close by the user (also cancels a lookup or connect).
+    void abort();
+
+    // Queues bytes for sending, in call order. Refused unless Connected:
+    // returns false and sets whyNot to a message for the user.
+    bool send(const QByteArray &bytes, QString *whyNot = nullptr);
+
+    State state() const { return m_state; }
+    Error error() const { return m_error; }
+    QString errorString() const { return m_errorString; }
+    EndReason endReason() const { return m_endReason; }
+    bool isActive() const; // LookingUp, Connecting, Connected or Closing
+
+    QString host() const { return m_host; }
+    quint16 port() const { return m_port; }
+    QList<QHostAddress> resolvedAddresses() const { return m_addresses; }
+    QHostAddress peerAddress() const { return m_peerAddress; }
+
+    qint64 bytesSent() const { return m_bytesSent; }         // written to the socket
+    qint64 bytesReceived() const { return m_bytesReceived; }
+
+    // The transcript of the current (or last) connection; null before the
+    // first connectToHost(). Shared so that a viewer can keep it alive.
+    std::shared_ptr<Transcript> transcript() const { return m_transcript; }
+
+    static QString stateName(State state);      // "Idle", "Looking up host"...
+    static QString errorMessage(Error error);   // generic human message
+    // "[::1]:80" or "127.0.0.1:80"
+    static QString formatEndpoint(const QHostAddress &address, quint16 port);
+    // Strips brackets from an IPv6 literal; leaves anything else untouched.
+    static QString normalizeHost(const QString &host);
+
+Q_SIGNALS:
+    void stateChanged(Session::State state);
+    void transcriptStarted(std::shared_ptr<Transcript> transcript);
+    void hostResolved(const QList<QHostAddress> &addresses);
+    void connected(const QHostAddress &address, quint16 port);
+    void received(const QByteArray &bytes);
+    void bytesWritten(qint64 total);
+    // Emitted once when the session fails; it then reaches Closed.
+    void errorOccurred(Session::Error error, const QString &message);
+    // Entered Closed, for whatever reason.
+    void finished(Session::EndReason reason);
+
+private:
+    void setState(State state);
+    void onLookedUp(const QHostInfo &info);
+    void tryNextAddress();
+    void onSocketConnected();
+    void onReadyRead();
+    void onSocketError();
+    void onSocketDisconnected();
+    void onConnectTimeout();
+    void onIdleTimeout();
+    void fail(Error error, const QString &message);
+    void finish(EndReason reason);
+    void releaseSocket();
+    void restartIdleTimer();
+    bool peerResetConnection() const;
+
+    State m_state = State::Idle;
+    Error m_error = Error::None;
+    QString m_errorString;
+    EndReason m_endReason = EndReason::None;
+
+    QString m_host;
+    quint16 m_port = 0;
+    QList<QHostAddress> m_addresses;
+    int m_nextAddress = 0;
+    Error m_lastAttemptError = Error::None;
+    QString m_lastAttemptMessage;
+    QHostAddress m_peerAddress;
+    int m_lookupId = -1;
+
+    QTcpSocket *m_socket = nullptr;
+    int m_shadowFd = -1; // dup of the socket, to tell RST from FIN after Qt closes its own
+
+    int m_connectTimeoutMs = defaultConnectTimeoutMs;
+    int m_idleTimeoutMs = 0;
+    QTimer m_connectTimer;
+    QTimer m_idleTimer;
+
+    qint64 m_bytesSent = 0;
+    qint64 m_bytesReceived = 0;
+    std::shared_ptr<Transcript> m_transcript;
+};

@@ -1,0 +1,122 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+// An append-only record of one connection: data chunks (sent or received)
+// and events, each with its time since the transcript started and its wall
+// clock time.
+//
+// Contract (so that storage can later move to disk without changing it):
+// callers append chunks and events, and read entries one at a time or byte
+// ranges of one direction. No accessor returns the whole transcript as one
+// buffer or string. A single chunk is at most maxChunkSize bytes: larger
+// appends are split into several entries with the same time.
+class Transcript : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Direction { Sent, Received };
+    Q_ENUM(Direction)
+    enum class Kind { Data, Event };
+    Q_ENUM(Kind)
+
+    static constexpr qint64 maxChunkSize = 64 * 1024;
+
+    struct Entry {
+        Kind kind = Kind::Event;
+        Direction direction = Direction::Received; // Data only
+        qint64 tMs = 0;    // milliseconds since startTime()
+        qint64 wallMs = 0; // milliseconds since the Unix epoch, UTC
+        qint64 offset = 0; // Data: offset of the first byte in its direction
+        qint64 size = 0;   // Data: number of bytes
+        QString event;     // Event: one of the names in TranscriptEvent
+        QString detail;    // Event: human-readable detail
+    };
+
+    explicit Transcript(QObject *parent = nullptr);
+    ~Transcript() override;
+
+    // Peer as the user named it (host name or address literal, no brackets).
+    void setPeer(const QString &host, quint16 port);
+    QString host() const { return m_host; }
+    quint16 port() const { return m_port; }
+
+    // Starts the clock: t = 0 is now. Called when connecting begins.
+    void start();
+    QDateTime startTime() const; // UTC; invalid before start()
+    // For transcripts read from a file: the start time as recorded.
+    void setStartTime(const QDateTime &utc);
+
+    // Appends with the current time (relative to start()).
+    void appendData(Direction direction, QByteArrayView bytes);
+    void appendEvent(const QString &name, const QString &detail = QString());
+    // Appends with an explicit time (used when reading a saved transcript).
+    void appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs);
+    void appendEventAt(const QString &name, const QString &detail, qint64 tMs, qint64 wallMs);
+
+    qint64 entryCount() const { return m_entries.size(); }
+    Entry entry(qint64 index) const;
+    // The bytes of data entry `index` (empty for events).
+    QByteArray data(qint64 index) const;
+    // Up to maxLength bytes of one direction's stream, starting at offset.
+    QByteArray read(Direction direction, qint64 offset, qint64 maxLength) const;
+    qint64 totalBytes(Direction direction) const;
+    bool isEmpty() const { return m_entries.isEmpty(); }
+    // True when it holds any data chunk (events alone are not worth saving).
+    bool hasData() const;
+
+    // Unsaved changes: set by every append, cleared by setModified(false)
+    // after a successful save.
+    bool isModified() const { return m_modified; }
+    void setModified(bool modified);
+
+Q_SIGNALS:
+    // Entries [first, first + count) were appended.
+    void entriesAppended(qint64 first, qint64 count);
+    void modifiedChanged(bool modified);
+
+private:
+    void appendChunks(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs);
+    qint64 nowMs() const;
+
+    struct Record {
+        Kind kind;
+        Direction direction;
+        qint64 tMs;
+        qint64 wallMs;
+        qint64 offset;
+        qint64 size;
+        int eventIndex; // index into m_events for events, -1 for data
+    };
+    struct EventText {
+        QString name;
+        QString detail;
+    };
+
+    QString m_host;
+    quint16 m_port = 0;
+    QDateTime m_start;
+    QElapsedTimer m_clock;
+    QList<Record> m_entries;
+    QList<EventText> m_events;
+    QByteArray m_stream[2]; // the storage: one stream per direction
+    qint64 m_dataEntries = 0;
+    bool m_modified = false;
+};
+
+// Stable event names, as written to JSONL transcripts.
+namespace TranscriptEvent {
+inline QString connecting() { return QStringLiteral("connecting"); }       // detail: "host:port"
+inline QString lookedUp() { return QStringLiteral("resolved"); }           // detail: addresses
+inline QString connected() { return QStringLiteral("connected"); }         // detail: "address:port"
+inline QString closedByPeer() { return QStringLiteral("closed_by_peer"); } // orderly close (FIN)
+inline QString disconnected() { return QStringLiteral("disconnected"); }   // by the user
+inline QString idleTimeout() { return QStringLiteral("idle_timeout"); }
+inline QString error() { return QStringLiteral("error"); }                 // detail: message
+} // namespace TranscriptEvent

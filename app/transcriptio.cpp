@@ -1,0 +1,1 @@
+#include "transcriptio.h"

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <optional>
+
+#include <QString>
+
+class QIODevice;
+class Transcript;
+
+// Saving transcripts in four formats, and reading JSONL transcripts back.
+// See docs/transcript-format.md.
+namespace TranscriptIO {
+
+enum class Format {
+    Raw,     // the received bytes only, byte-exact (.bin, .raw)
+    Text,    // readable, escaped, with markers, times and events (.txt, .log)
+    Hexdump, // per chunk: a header line, then `hexdump -C -v` (.hex, .hexdump)
+    Jsonl,   // JSON Lines, the one format that can be reopened (.jsonl)
+};
+
+// Format from a file name's extension (case-insensitive); nullopt if unknown.
+std::optional<Format> formatForFileName(const QString &fileName);
+// Format from its name as on the command line: raw, text, hexdump, jsonl.
+std::optional<Format> formatByName(const QString &name);
+QString formatName(Format format);
+// The usual extension, without dot: "bin", "txt", "hex", "jsonl".
+QString defaultSuffix(Format format);
+// A file dialog filter for it, e.g. "Text transcript (*.txt *.log)".
+QString fileDialogFilter(Format format);
+
+// Writes the transcript to an open device, streaming entry by entry.
+// Returns false with a message if the device fails.
+bool write(const Transcript &transcript, Format format, QIODevice *device, QString *errorMessage);
+
+// Saves through QSaveFile: on failure (no permission, disk full...) the old
+// file, if any, is left exactly as it was and errorMessage says why. The
+// saved file is readable and writable by its owner only (0600).
+bool save(const Transcript &transcript, Format format, const QString &path, QString *errorMessage);
+
+struct ReadError {
+    int line = 0; // 1-based line of the file where reading failed; 0 if none
+    QString message;
+    QString toString() const; // "line N: message" (or the message alone)
+};
+
+// Reads a JSONL transcript into `into`, which must be empty. On any damage
+// it returns false with the line number, and `into` must be discarded: a
+// damaged file is never shown partially. Unknown fields are ignored.
+bool readJsonl(QIODevice *device, Transcript *into, ReadError *error);
+bool open(const QString &path, Transcript *into, ReadError *error);
+
+} // namespace TranscriptIO

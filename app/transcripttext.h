@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QByteArrayView>
+#include <QString>
+#include <QStringList>
+
+#include "transcript.h"
+
+// Human-readable rendering of transcript bytes, shared by the text exporter
+// and the window's transcript view, so both show the same thing.
+//
+// Escaping is unambiguous and never lets data act on the reader:
+// valid printable UTF-8 stays as it is; a backslash becomes "\\"; \r \n \t
+// and NUL become "\r" "\n" "\t" "\0"; other C0 controls, DEL and every byte
+// that is not part of valid UTF-8 become "\xHH"; C1 controls and Unicode
+// bidirectional / invisible formatting characters become "\u{HHHH}".
+namespace TranscriptText {
+
+// Escapes bytes as described above. A "\n" escape is followed by a real
+// line break only in splitLines().
+QString escape(QByteArrayView bytes);
+
+// Escapes one data chunk and cuts it into display lines: each line ends
+// after an escaped "\n" (the escape stays visible at the end of the line).
+// The last line may be incomplete; a chunk of zero bytes gives no lines.
+QStringList splitLines(QByteArrayView bytes);
+
+// "+1.234s"
+QString relativeTime(qint64 tMs);
+// "2026-11-25T17:04:32.123Z"
+QString isoTime(qint64 wallMs);
+
+// Direction markers, readable in monochrome: ">" for sent, "<" for received,
+// "*" for events.
+QString marker(Transcript::Direction direction);
+QString eventMarker();
+
+// One readable line for an event: "connected to 127.0.0.1:8080" etc.
+QString describeEvent(const QString &name, const QString &detail);
+
+} // namespace TranscriptText

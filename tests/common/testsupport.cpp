@@ -1,0 +1,57 @@
+#include "testsupport.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace TestSupport {
+
+LoopbackServer::LoopbackServer(QObject *parent)
+    : QTcpServer(parent)
+{
+    connect(this, &QTcpServer::newConnection, this, &LoopbackServer::onNewConnection);
+}
+
+bool LoopbackServer::listenLocal(const QHostAddress &address)
+{
+    return listen(address, 0);
+}
+
+void LoopbackServer::onNewConnection()
+{
+    while (QTcpSocket *socket = nextPendingConnection()) {
+        ++m_connectionCount;
+        m_connections.append(socket);
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
+            const QByteArray bytes = socket->readAll();
+            m_received += bytes;
+            if (m_echo)
+                socket->write(bytes);
+            Q_EMIT dataReceived();
+        });
+        if (!m_greeting.isEmpty())
+            socket->write(m_greeting);
+        if (m_closeAfterGreeting)
+            socket->disconnectFromHost();
+    }
+}
+
+void LoopbackServer::resetLastConnection()
+{
+    QTcpSocket *socket = lastConnection();
+    if (!socket)
+        return;
+    const struct linger lingerOff = {1, 0};
+    ::setsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &lingerOff, sizeof lingerOff);
+    socket->abort();
+}
+
+quint16 closedPort()
+{
+    QTcpServer server;
+    server.listen(QHostAddress::LocalHost, 0);
+    const quint16 port = server.serverPort();
+    server.close();
+    return port;
+}
+
+} // namespace TestSupport

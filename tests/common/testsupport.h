@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+// Test peers on loopback only.
+namespace TestSupport {
+
+// A QTcpServer on 127.0.0.1 (or ::1) that records what each connection sent
+// and can reply, close (FIN) or reset (RST, via SO_LINGER 0).
+class LoopbackServer : public QTcpServer
+{
+    Q_OBJECT
+public:
+    explicit LoopbackServer(QObject *parent = nullptr);
+    bool listenLocal(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost));
+
+    QTcpSocket *lastConnection() const { return m_connections.isEmpty() ? nullptr : m_connections.last().data(); }
+    QByteArray receivedSoFar() const { return m_received; }
+    int connectionCount() const { return m_connectionCount; }
+
+    // Sent to every new connection as soon as it is accepted.
+    void setGreeting(const QByteArray &bytes) { m_greeting = bytes; }
+    // Echo everything back.
+    void setEcho(bool echo) { m_echo = echo; }
+    // Close (FIN) right after the greeting.
+    void setCloseAfterGreeting(bool close) { m_closeAfterGreeting = close; }
+
+    // Resets the last connection: SO_LINGER {1, 0} then close, so the kernel sends RST.
+    void resetLastConnection();
+
+Q_SIGNALS:
+    void dataReceived();
+
+private:
+    void onNewConnection();
+
+    QList<QPointer<QTcpSocket>> m_connections;
+    QByteArray m_received;
+    QByteArray m_greeting;
+    bool m_echo = false;
+    bool m_closeAfterGreeting = false;
+    int m_connectionCount = 0;
+};
+
+// A port on 127.0.0.1 with nothing listening (refused on connect).
+quint16 closedPort();
+
+} // namespace TestSupport

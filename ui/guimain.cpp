@@ -1,0 +1,3 @@
+#include "guimain.h"
+
+int runWindow(int &, char **, const CommandLineOptions &, bool) { return 0; }
