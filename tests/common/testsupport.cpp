@@ -26,6 +26,8 @@ void LoopbackServer::onNewConnection()
             m_received += bytes;
             if (m_echo)
                 socket->write(bytes);
+            if (m_closeAfterReceiving >= 0 && m_received.size() >= m_closeAfterReceiving)
+                socket->disconnectFromHost();
             Q_EMIT dataReceived();
         });
         if (!m_greeting.isEmpty())

@@ -29,6 +29,9 @@ public:
     // Close (FIN) right after the greeting.
     void setCloseAfterGreeting(bool close) { m_closeAfterGreeting = close; }
 
+    // Close (FIN) once this many bytes in all have arrived on a connection.
+    void setCloseAfterReceiving(qsizetype bytes) { m_closeAfterReceiving = bytes; }
+
     // Resets the last connection: SO_LINGER {1, 0} then close, so the kernel sends RST.
     void resetLastConnection();
 
@@ -43,6 +46,7 @@ private:
     QByteArray m_greeting;
     bool m_echo = false;
     bool m_closeAfterGreeting = false;
+    qsizetype m_closeAfterReceiving = -1;
     int m_connectionCount = 0;
 };
 

@@ -1,0 +1,402 @@
+#include <QNetworkInterface>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+#include "session.h"
+#include "testsupport.h"
+
+using TestSupport::LoopbackServer;
+
+class TestSession : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void connectSendReceive();
+    void addressLiterals_data();
+    void addressLiterals();
+    void hostNameIsResolvedAndReported();
+    void sendWhileNotConnectedIsRefused();
+    void manyChunksKeepTheirOrder();
+    void peerCloseIsAnEventNotAnError();
+    void dataBeforePeerCloseIsKept();
+    void resetByPeerIsAnError();
+    void refusedConnection();
+    void hostNotFound();
+    void connectTimeout();
+    void idleTimeout();
+    void userDisconnect();
+    void abortWhileConnecting();
+    void eachConnectionHasItsOwnTranscript();
+    void connectIsRefusedWhileActive();
+
+private:
+    static QList<Session::State> states(const QSignalSpy &spy);
+    bool m_hasIpv6 = false;
+};
+
+void TestSession::initTestCase()
+{
+    qRegisterMetaType<Session::State>();
+    qRegisterMetaType<Session::Error>();
+    qRegisterMetaType<Session::EndReason>();
+    QTcpServer probe;
+    m_hasIpv6 = probe.listen(QHostAddress::LocalHostIPv6, 0);
+}
+
+QList<Session::State> TestSession::states(const QSignalSpy &spy)
+{
+    QList<Session::State> result;
+    for (const QList<QVariant> &args : spy)
+        result.append(args.at(0).value<Session::State>());
+    return result;
+}
+
+void TestSession::connectSendReceive()
+{
+    LoopbackServer server;
+    server.setEcho(true);
+    QVERIFY(server.listenLocal());
+
+    Session session;
+    QSignalSpy stateSpy(&session, &Session::stateChanged);
+    QSignalSpy connectedSpy(&session, &Session::connected);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QCOMPARE(connectedSpy.count(), 1);
+    QCOMPARE(connectedSpy.at(0).at(0).value<QHostAddress>(), QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(session.peerAddress(), QHostAddress(QHostAddress::LocalHost));
+
+    QByteArray received;
+    connect(&session, &Session::received, this, [&received](const QByteArray &bytes) { received += bytes; });
+    QVERIFY(session.send(QByteArrayLiteral("hello\r\n")));
+    QTRY_COMPARE(received, QByteArrayLiteral("hello\r\n"));
+    QCOMPARE(server.receivedSoFar(), QByteArrayLiteral("hello\r\n"));
+    QCOMPARE(session.bytesSent(), 7);
+    QCOMPARE(session.bytesReceived(), 7);
+    QCOMPARE(states(stateSpy), (QList<Session::State>{Session::State::Connecting, Session::State::Connected}));
+
+    const std::shared_ptr<Transcript> transcript = session.transcript();
+    QVERIFY(transcript);
+    QCOMPARE(transcript->totalBytes(Transcript::Direction::Sent), 7);
+    QCOMPARE(transcript->totalBytes(Transcript::Direction::Received), 7);
+    QCOMPARE(transcript->read(Transcript::Direction::Received, 0, 100), QByteArrayLiteral("hello\r\n"));
+    QCOMPARE(transcript->entry(0).event, TranscriptEvent::connecting());
+    QCOMPARE(transcript->entry(1).event, TranscriptEvent::connected());
+    QCOMPARE(transcript->entry(1).detail, QStringLiteral("127.0.0.1:%1").arg(server.serverPort()));
+    QCOMPARE(transcript->host(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(transcript->port(), server.serverPort());
+}
+
+void TestSession::addressLiterals_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<bool>("ipv6");
+    QTest::newRow("ipv4") << QStringLiteral("127.0.0.1") << false;
+    QTest::newRow("ipv6 bare") << QStringLiteral("::1") << true;
+    QTest::newRow("ipv6 bracketed") << QStringLiteral("[::1]") << true;
+    QTest::newRow("ipv6 with spaces") << QStringLiteral(" [::1] ") << true;
+}
+
+void TestSession::addressLiterals()
+{
+    QFETCH(QString, host);
+    QFETCH(bool, ipv6);
+    if (ipv6 && !m_hasIpv6)
+        QSKIP("No IPv6 loopback on this machine");
+
+    LoopbackServer server;
+    QVERIFY(server.listenLocal(ipv6 ? QHostAddress(QHostAddress::LocalHostIPv6) : QHostAddress(QHostAddress::LocalHost)));
+    Session session;
+    QSignalSpy lookupSpy(&session, &Session::hostResolved);
+    QVERIFY(session.connectToHost(host, server.serverPort()));
+    // A literal is never looked up.
+    QCOMPARE(session.state(), Session::State::Connecting);
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QCOMPARE(lookupSpy.count(), 0);
+    QCOMPARE(session.peerAddress(), server.serverAddress());
+    QCOMPARE(session.host(), ipv6 ? QStringLiteral("::1") : QStringLiteral("127.0.0.1"));
+    if (ipv6) {
+        QCOMPARE(session.transcript()->entry(1).detail, QStringLiteral("[::1]:%1").arg(server.serverPort()));
+        QCOMPARE(session.transcript()->entry(0).detail, QStringLiteral("[::1]:%1").arg(server.serverPort()));
+    }
+}
+
+void TestSession::hostNameIsResolvedAndReported()
+{
+    // "localhost" comes from /etc/hosts: no DNS server is asked.
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    QSignalSpy lookupSpy(&session, &Session::hostResolved);
+    QVERIFY(session.connectToHost(QStringLiteral("localhost"), server.serverPort()));
+    QCOMPARE(session.state(), Session::State::LookingUp);
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QCOMPARE(lookupSpy.count(), 1);
+    const auto addresses = lookupSpy.at(0).at(0).value<QList<QHostAddress>>();
+    QVERIFY(addresses.contains(QHostAddress(QHostAddress::LocalHost)));
+    // Whatever address order the resolver gave, the one that answered is reported.
+    QCOMPARE(session.peerAddress(), QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(session.transcript()->entry(1).event, TranscriptEvent::lookedUp());
+}
+
+void TestSession::sendWhileNotConnectedIsRefused()
+{
+    Session session;
+    QString why;
+    QVERIFY(!session.send(QByteArrayLiteral("x"), &why));
+    QVERIFY2(why.contains(QStringLiteral("not connected")), qPrintable(why));
+
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    why.clear();
+    QVERIFY(!session.send(QByteArrayLiteral("x"), &why)); // still connecting
+    QVERIFY(!why.isEmpty());
+    QCOMPARE(session.bytesSent(), 0);
+}
+
+void TestSession::manyChunksKeepTheirOrder()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+
+    QByteArray expected;
+    for (int i = 0; i < 2000; ++i) {
+        const QByteArray chunk = QByteArray::number(i) + ',';
+        expected += chunk;
+        QVERIFY(session.send(chunk));
+    }
+    QTRY_COMPARE(server.receivedSoFar().size(), expected.size());
+    QCOMPARE(server.receivedSoFar(), expected);
+    QTRY_COMPARE(session.bytesSent(), qint64(expected.size()));
+    QCOMPARE(session.transcript()->read(Transcript::Direction::Sent, 0, expected.size()), expected);
+}
+
+void TestSession::peerCloseIsAnEventNotAnError()
+{
+    LoopbackServer server;
+    server.setGreeting(QByteArrayLiteral("bye\n"));
+    server.setCloseAfterGreeting(true);
+    QVERIFY(server.listenLocal());
+
+    Session session;
+    QSignalSpy errorSpy(&session, &Session::errorOccurred);
+    QSignalSpy finishedSpy(&session, &Session::finished);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(finishedSpy.count(), 1);
+    QCOMPARE(finishedSpy.at(0).at(0).value<Session::EndReason>(), Session::EndReason::ClosedByPeer);
+    QCOMPARE(errorSpy.count(), 0);
+    QCOMPARE(session.error(), Session::Error::None);
+    QCOMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(session.bytesReceived(), 4);
+
+    const std::shared_ptr<Transcript> transcript = session.transcript();
+    const Transcript::Entry last = transcript->entry(transcript->entryCount() - 1);
+    QCOMPARE(last.event, TranscriptEvent::closedByPeer());
+}
+
+void TestSession::dataBeforePeerCloseIsKept()
+{
+    // A large reply written and closed at once must arrive whole.
+    QByteArray payload(3 * 1024 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        payload[i] = char(i * 7 % 251);
+    LoopbackServer server;
+    server.setGreeting(payload);
+    server.setCloseAfterGreeting(true);
+    QVERIFY(server.listenLocal());
+
+    Session session;
+    QByteArray received;
+    connect(&session, &Session::received, this, [&received](const QByteArray &bytes) { received += bytes; });
+    QSignalSpy finishedSpy(&session, &Session::finished);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(finishedSpy.count(), 1);
+    QCOMPARE(session.endReason(), Session::EndReason::ClosedByPeer);
+    QCOMPARE(received.size(), payload.size());
+    QVERIFY(received == payload);
+    QCOMPARE(session.transcript()->totalBytes(Transcript::Direction::Received), payload.size());
+}
+
+void TestSession::resetByPeerIsAnError()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    QSignalSpy errorSpy(&session, &Session::errorOccurred);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QTRY_VERIFY(server.lastConnection());
+    server.resetLastConnection();
+
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(errorSpy.count(), 1);
+    QCOMPARE(session.error(), Session::Error::ResetByPeer);
+    QCOMPARE(session.endReason(), Session::EndReason::Error);
+    QVERIFY2(session.errorString().contains(QStringLiteral("reset")), qPrintable(session.errorString()));
+    const std::shared_ptr<Transcript> transcript = session.transcript();
+    QCOMPARE(transcript->entry(transcript->entryCount() - 1).event, TranscriptEvent::error());
+}
+
+void TestSession::refusedConnection()
+{
+    const quint16 port = TestSupport::closedPort();
+    Session session;
+    QSignalSpy errorSpy(&session, &Session::errorOccurred);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), port));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(errorSpy.count(), 1);
+    QCOMPARE(session.error(), Session::Error::ConnectionRefused);
+    QCOMPARE(session.errorString(), QStringLiteral("Connection refused by 127.0.0.1:%1").arg(port));
+    // One error event, after the connecting event.
+    const std::shared_ptr<Transcript> transcript = session.transcript();
+    QCOMPARE(transcript->entryCount(), 2);
+    QCOMPARE(transcript->entry(1).event, TranscriptEvent::error());
+    QCOMPARE(transcript->entry(1).detail, session.errorString());
+}
+
+void TestSession::hostNotFound()
+{
+    // The resolver rejects "a..b" without asking any DNS server.
+    Session session;
+    QSignalSpy errorSpy(&session, &Session::errorOccurred);
+    QVERIFY(session.connectToHost(QStringLiteral("a..b"), 80));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(errorSpy.count(), 1);
+    QCOMPARE(session.error(), Session::Error::HostNotFound);
+    QCOMPARE(session.errorString(), QStringLiteral("Host not found: a..b"));
+}
+
+void TestSession::connectTimeout()
+{
+    // A listener with backlog 0 that does not accept, holding one filler
+    // connection, leaves the next connect pending: SYNs are dropped.
+    QTcpServer listener;
+    listener.setListenBacklogSize(0);
+    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+    listener.pauseAccepting();
+    QTcpSocket filler;
+    filler.connectToHost(QHostAddress::LocalHost, listener.serverPort());
+    QTRY_COMPARE(filler.state(), QAbstractSocket::ConnectedState);
+
+    Session session;
+    session.setConnectTimeout(300);
+    QSignalSpy errorSpy(&session, &Session::errorOccurred);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), listener.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(errorSpy.count(), 1);
+    QCOMPARE(session.error(), Session::Error::ConnectTimeout);
+    QVERIFY2(session.errorString().contains(QStringLiteral("timed out")), qPrintable(session.errorString()));
+}
+
+void TestSession::idleTimeout()
+{
+    LoopbackServer server;
+    server.setEcho(true);
+    QVERIFY(server.listenLocal());
+    Session session;
+    session.setIdleTimeout(150);
+    QSignalSpy finishedSpy(&session, &Session::finished);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QVERIFY(session.send(QByteArrayLiteral("ping")));
+    QTRY_COMPARE(finishedSpy.count(), 1);
+    QCOMPARE(session.endReason(), Session::EndReason::IdleTimeout);
+    QCOMPARE(session.error(), Session::Error::None);
+    // The echo arrived before the idle period began.
+    QCOMPARE(session.bytesReceived(), 4);
+    const std::shared_ptr<Transcript> transcript = session.transcript();
+    QCOMPARE(transcript->entry(transcript->entryCount() - 1).event, TranscriptEvent::idleTimeout());
+}
+
+void TestSession::userDisconnect()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    QSignalSpy stateSpy(&session, &Session::stateChanged);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QVERIFY(session.send(QByteArrayLiteral("last words")));
+    session.disconnectFromHost();
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(session.endReason(), Session::EndReason::ClosedByUser);
+    QVERIFY(states(stateSpy).contains(Session::State::Closing));
+    // Pending data was written before the close.
+    QTRY_COMPARE(server.receivedSoFar(), QByteArrayLiteral("last words"));
+    QTRY_COMPARE(server.lastConnection()->state(), QAbstractSocket::UnconnectedState);
+    bool sawDisconnected = false;
+    const std::shared_ptr<Transcript> transcript = session.transcript();
+    for (qint64 i = 0; i < transcript->entryCount(); ++i)
+        sawDisconnected |= transcript->entry(i).event == TranscriptEvent::disconnected();
+    QVERIFY(sawDisconnected);
+}
+
+void TestSession::abortWhileConnecting()
+{
+    QTcpServer listener;
+    listener.setListenBacklogSize(0);
+    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+    listener.pauseAccepting();
+    QTcpSocket filler;
+    filler.connectToHost(QHostAddress::LocalHost, listener.serverPort());
+    QTRY_COMPARE(filler.state(), QAbstractSocket::ConnectedState);
+
+    Session session;
+    QSignalSpy finishedSpy(&session, &Session::finished);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), listener.serverPort()));
+    QCOMPARE(session.state(), Session::State::Connecting);
+    session.disconnectFromHost();
+    QCOMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(finishedSpy.count(), 1);
+    QCOMPARE(session.endReason(), Session::EndReason::ClosedByUser);
+    QCOMPARE(session.error(), Session::Error::None);
+}
+
+void TestSession::eachConnectionHasItsOwnTranscript()
+{
+    LoopbackServer server;
+    server.setEcho(true);
+    QVERIFY(server.listenLocal());
+    Session session;
+    QSignalSpy startedSpy(&session, &Session::transcriptStarted);
+
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QVERIFY(session.send(QByteArrayLiteral("one")));
+    QTRY_COMPARE(session.bytesReceived(), 3);
+    const std::shared_ptr<Transcript> first = session.transcript();
+    session.disconnectFromHost();
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QCOMPARE(session.bytesReceived(), 0);
+    const std::shared_ptr<Transcript> second = session.transcript();
+    QVERIFY(first != second);
+    QCOMPARE(startedSpy.count(), 2);
+    QCOMPARE(second->totalBytes(Transcript::Direction::Sent), 0);
+    QCOMPARE(first->totalBytes(Transcript::Direction::Sent), 3);
+}
+
+void TestSession::connectIsRefusedWhileActive()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QVERIFY(!session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QVERIFY(!session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(server.connectionCount(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "tst_session.moc"
