@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <QByteArray>
 #include <QObject>
 #include <QTimer>
@@ -25,6 +27,12 @@ public:
     void setFileDescriptors(int in, int out, int err);
     // Catch SIGINT/SIGTERM: save and exit with 130. Only one runner per process.
     void installSignalHandlers();
+    // Instead of the received bytes, print the whole exchange as a text
+    // transcript when the run ends (used by the headless demo).
+    void setPrintTranscript(bool print);
+
+    // Queues bytes to send once connected, before the options' sends.
+    void addRequest(const QByteArray &bytes);
 
     // Starts the run. finished() is always emitted exactly once, asynchronously.
     void start();
@@ -41,6 +49,8 @@ private:
     void onInterrupted();
     void sendQueued();
     void diagnostic(const QString &line);
+    // Ends the run early with `code`, closing the session first.
+    void stopWith(ExitCode code);
     void end(ExitCode code);
     ExitCode exitCodeForError(Session::Error error) const;
 
@@ -50,7 +60,16 @@ private:
     int m_in = 0, m_out = 1, m_err = 2;
     bool m_outputClosed = false;
     bool m_ended = false;
+    std::optional<ExitCode> m_stopCode;
+    bool m_printTranscript = false;
     QTimer m_overallTimer;
     QSocketNotifier *m_stdinNotifier = nullptr;
     QSocketNotifier *m_signalNotifier = nullptr;
 };
+
+// The two headless entry points of the executable. Each creates the
+// QCoreApplication and returns the process exit code.
+int runHeadless(int &argc, char **argv, const CommandLineOptions &options);
+// `--demo` without a display: an exchange with the in-process demo server,
+// printed as a text transcript.
+int runHeadlessDemo(int &argc, char **argv);

@@ -1,2 +1,59 @@
-// placeholder
-int main() { return 0; }
+// The executable: parse the command line, then run headless or the window.
+#include <cstdio>
+
+#include <QStringList>
+
+#include "commandline.h"
+#include "exitcodes.h"
+#include "guimain.h"
+#include "headlessrunner.h"
+
+namespace {
+
+// Decided before any QApplication exists: without a display, a QApplication
+// would abort.
+bool hasDisplay()
+{
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
+        || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+void print(FILE *stream, const QString &text)
+{
+    const QByteArray bytes = text.toLocal8Bit();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
+    std::fflush(stream);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QStringList arguments;
+    arguments.reserve(argc);
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+
+    const CommandLineOptions options = parseCommandLine(arguments);
+    switch (options.action) {
+    case CommandLineOptions::Action::Help:
+        print(stdout, options.helpText);
+        return toInt(ExitCode::Success);
+    case CommandLineOptions::Action::Version:
+        print(stdout, options.versionText);
+        return toInt(ExitCode::Success);
+    case CommandLineOptions::Action::Error:
+        print(stderr, QStringLiteral("socketeer: %1\nTry 'socketeer --help' for more information.\n")
+                          .arg(options.errorMessage));
+        return toInt(ExitCode::UsageError);
+    case CommandLineOptions::Action::Headless:
+        return runHeadless(argc, argv, options);
+    case CommandLineOptions::Action::Demo:
+        if (!hasDisplay())
+            return runHeadlessDemo(argc, argv);
+        return runWindow(argc, argv, options, true);
+    case CommandLineOptions::Action::Window:
+        break;
+    }
+    return runWindow(argc, argv, options, false);
+}
