@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Socketeer needs on Debian 12 or
+# Ubuntu 24.04. Runs apt-get as root (through sudo when not root).
+set -euo pipefail
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+packages=(
+    # build
+    cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools
+    # run: SVG icons, and a font for the window
+    libqt6svg6 fonts-dejavu-core
+    # tests: `hexdump -C` is the reference for the hexdump export
+    bsdextrautils
+)
+
+export DEBIAN_FRONTEND=noninteractive
+as_root apt-get update -qq
+as_root apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "install-deps: installed ${#packages[@]} packages"
