@@ -37,10 +37,19 @@ struct CommandLineOptions {
     bool connectAtStart = false;
     bool quitOnClose = false;
 
-    QString errorMessage; // Action::Error
-    QString helpText;     // Action::Help
-    QString versionText;  // Action::Version
+    // Action::Error: one line, no program name, no trailing newline, e.g.
+    // `PORT must be a whole number from 1 to 65535, not "http"`.
+    QString errorMessage;
+    QString helpText;    // Action::Help: ends with a newline; print as is
+    QString versionText; // Action::Version: ends with a newline; print as is
 };
 
-// Parses arguments (arguments[0] is the program). Needs no QCoreApplication.
+// Parses arguments (arguments[0] is the program, whose name is not used:
+// the texts always say "socketeer"). Needs no QCoreApplication. HOST is kept
+// exactly as given (IPv6 with or without brackets). Each option applies to
+// one mode: --send-file, --stdin, --connect-timeout, --idle and --timeout
+// need --headless; --connect and --quit-on-close are for the window (and
+// --demo, where --connect needs no HOST PORT). Using one in the wrong mode
+// is a usage error. A repeated option keeps its last value, except --send
+// and --send-file, which accumulate in `sends` in command-line order.
 CommandLineOptions parseCommandLine(const QStringList &arguments);
