@@ -124,7 +124,7 @@ void HeadlessRunner::start()
             m_pending.append(file.readAll());
         } else {
             const RequestCodec::Result result =
-                RequestCodec::encode(item.value, RequestCodec::Mode::Text, RequestCodec::LineEnding::LF);
+                RequestCodec::encodeTextVerbatim(item.value);
             if (!result.ok()) {
                 diagnostic(tr("--send: %1").arg(result.error.toString()));
                 QTimer::singleShot(0, this, [this] { end(ExitCode::UsageError); });

@@ -126,7 +126,7 @@ void TestHeadlessRunner::sendsInCommandLineOrder()
     file.close();
 
     const QByteArray expected = QByteArrayLiteral("one\r\n") + allByteValues() + QByteArray("three\x00\n", 7)
-        + QByteArrayLiteral("four\nfive");
+        + QByteArrayLiteral("four\r\nfive\nsix");
     LoopbackServer server;
     server.setCloseAfterReceiving(expected.size());
     QVERIFY(server.listenLocal());
@@ -136,7 +136,7 @@ void TestHeadlessRunner::sendsInCommandLineOrder()
                     QStringLiteral("--send"), QStringLiteral("one\\r\\n"), QStringLiteral("--send-file"), filePath,
                     QStringLiteral("--send"), QStringLiteral("three\\0\\x0a"),
                     // a literal newline is sent as it is
-                    QStringLiteral("--send"), QStringLiteral("four\nfive")});
+                    QStringLiteral("--send"), QStringLiteral("four\r\nfive\nsix")});
     QVERIFY(finish(process));
     QCOMPARE(process.readAllStandardError(), QByteArray());
     QCOMPARE(process.exitCode(), 0);
