@@ -82,8 +82,10 @@ Q_SIGNALS:
     void modifiedChanged(bool modified);
 
 private:
-    void appendChunks(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs);
+    void appended(qint64 first);
     qint64 nowMs() const;
+    qint64 wallMsAt(qint64 tMs) const;
+    static int streamIndex(Direction direction) { return direction == Direction::Sent ? 0 : 1; }
 
     struct Record {
         Kind kind;
@@ -92,7 +94,7 @@ private:
         qint64 wallMs;
         qint64 offset;
         qint64 size;
-        int eventIndex; // index into m_events for events, -1 for data
+        qsizetype eventIndex; // index into m_events for events, -1 for data
     };
     struct EventText {
         QString name;
@@ -105,8 +107,7 @@ private:
     QElapsedTimer m_clock;
     QList<Record> m_entries;
     QList<EventText> m_events;
-    QByteArray m_stream[2]; // the storage: one stream per direction
-    qint64 m_dataEntries = 0;
+    QByteArray m_stream[2]; // the storage: one stream per direction, see streamIndex()
     bool m_modified = false;
 };
 

@@ -1,1 +1,625 @@
 #include "transcriptio.h"
+
+#include <cmath>
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include "transcript.h"
+#include "transcripttext.h"
+#include "version.h"
+
+namespace TranscriptIO {
+
+namespace {
+
+constexpr int jsonlVersion = 1;
+const QLatin1String jsonlFormat("socketeer-transcript");
+const Format allFormats[] = {Format::Raw, Format::Text, Format::Hexdump, Format::Jsonl};
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("TranscriptIO", text);
+}
+
+QStringList suffixes(Format format)
+{
+    switch (format) {
+    case Format::Raw:
+        return {QStringLiteral("bin"), QStringLiteral("raw")};
+    case Format::Text:
+        return {QStringLiteral("txt"), QStringLiteral("log")};
+    case Format::Hexdump:
+        return {QStringLiteral("hex"), QStringLiteral("hexdump")};
+    case Format::Jsonl:
+        return {QStringLiteral("jsonl")};
+    }
+    return {};
+}
+
+// ---- writing ----
+
+// Gathers output into blocks of about blockSize bytes and writes each block
+// completely, retrying short writes, so that an unbuffered device gets few
+// large writes and a failure reports the device's own reason (a short write
+// alone says nothing; the write after it does).
+class Output
+{
+public:
+    static constexpr qsizetype blockSize = 64 * 1024;
+
+    Output(QIODevice *device, QString *errorMessage) : m_device(device), m_errorMessage(errorMessage) {}
+
+    bool add(const QByteArray &bytes)
+    {
+        m_block += bytes;
+        return m_block.size() < blockSize || flush();
+    }
+
+    bool flush()
+    {
+        for (qsizetype done = 0; done < m_block.size();) {
+            const qint64 written = m_device->write(m_block.constData() + done, m_block.size() - done);
+            if (written <= 0) {
+                if (m_errorMessage)
+                    *m_errorMessage = m_device->errorString();
+                return false;
+            }
+            done += written;
+        }
+        m_block.clear();
+        return true;
+    }
+
+private:
+    QIODevice *m_device;
+    QString *m_errorMessage;
+    QByteArray m_block;
+};
+
+// Text from the transcript itself (host, event details) on one safe line.
+QByteArray oneLine(const QString &text)
+{
+    return TranscriptText::escape(text.toUtf8()).toUtf8();
+}
+
+QByteArray endpoint(const Transcript &transcript)
+{
+    const QString host = transcript.host();
+    const QString pattern = host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2");
+    return oneLine(pattern.arg(host, QString::number(transcript.port())));
+}
+
+// A transcript that never started records the Unix epoch as its start.
+qint64 startMs(const Transcript &transcript)
+{
+    return transcript.startTime().isValid() ? transcript.startTime().toMSecsSinceEpoch() : 0;
+}
+
+QByteArray iso(qint64 wallMs)
+{
+    return TranscriptText::isoTime(wallMs).toLatin1();
+}
+
+QByteArray times(const Transcript::Entry &entry)
+{
+    return TranscriptText::relativeTime(entry.tMs).toLatin1() + ' ' + iso(entry.wallMs);
+}
+
+QByteArray headerLine(const Transcript &transcript)
+{
+    return "# Socketeer transcript of " + endpoint(transcript) + ", started " + iso(startMs(transcript)) + '\n';
+}
+
+bool writeRaw(const Transcript &transcript, Output &out)
+{
+    const auto received = Transcript::Direction::Received;
+    const qint64 total = transcript.totalBytes(received);
+    for (qint64 offset = 0; offset < total; offset += Transcript::maxChunkSize) {
+        if (!out.add(transcript.read(received, offset, Transcript::maxChunkSize)))
+            return false;
+    }
+    return out.flush();
+}
+
+QByteArray textEntry(const Transcript &transcript, qint64 index)
+{
+    const Transcript::Entry entry = transcript.entry(index);
+    const QByteArray prefix = '[' + times(entry) + "] ";
+    if (entry.kind == Transcript::Kind::Event) {
+        return prefix + TranscriptText::eventMarker().toLatin1() + ' '
+            + oneLine(TranscriptText::describeEvent(entry.event, entry.detail)) + '\n';
+    }
+    const QByteArray marker = prefix + TranscriptText::marker(entry.direction).toLatin1() + ' ';
+    QByteArray text;
+    const QStringList lines = TranscriptText::splitLines(transcript.data(index));
+    for (const QString &line : lines)
+        text += marker + line.toUtf8() + '\n';
+    return text;
+}
+
+QByteArray hexOffset(qint64 offset)
+{
+    return QByteArray::number(offset, 16).rightJustified(8, '0');
+}
+
+// Exactly what `hexdump -C -v` prints for a file holding just `bytes`.
+QByteArray hexdump(const QByteArray &bytes)
+{
+    constexpr char digits[] = "0123456789abcdef";
+    constexpr qsizetype perLine = 16;
+    QByteArray text;
+    if (bytes.isEmpty())
+        return text;
+    text.reserve((bytes.size() / perLine + 2) * 78);
+    for (qsizetype line = 0; line < bytes.size(); line += perLine) {
+        const QByteArrayView row = QByteArrayView(bytes).sliced(line, std::min(perLine, bytes.size() - line));
+        text += hexOffset(line) + "  ";
+        for (qsizetype i = 0; i < perLine; ++i) {
+            if (i < row.size()) {
+                const auto byte = static_cast<uchar>(row[i]);
+                text += digits[byte >> 4];
+                text += digits[byte & 0xF];
+                text += ' ';
+            } else {
+                text += "   ";
+            }
+            if (i == 7)
+                text += ' ';
+        }
+        text += " |";
+        for (const char c : row)
+            text += (c >= 0x20 && c < 0x7F) ? c : '.';
+        text += "|\n";
+    }
+    text += hexOffset(bytes.size()) + '\n';
+    return text;
+}
+
+QByteArray hexdumpEntry(const Transcript &transcript, qint64 index)
+{
+    const Transcript::Entry entry = transcript.entry(index);
+    if (entry.kind == Transcript::Kind::Event) {
+        const QString event = entry.detail.isEmpty() ? entry.event : entry.event + QLatin1String(": ") + entry.detail;
+        return "# event " + times(entry) + ' ' + oneLine(event) + '\n';
+    }
+    const bool sent = entry.direction == Transcript::Direction::Sent;
+    return QByteArray(sent ? "# sent " : "# received ") + times(entry) + " offset " + QByteArray::number(entry.offset)
+        + ", " + QByteArray::number(entry.size) + (entry.size == 1 ? " byte\n" : " bytes\n")
+        + hexdump(transcript.data(index));
+}
+
+// One JSON object on one line, its keys in the order they are added, so
+// that every line starts with "type" as docs/transcript-format.md shows.
+class JsonLine
+{
+public:
+    JsonLine &add(const char *key, const QString &value)
+    {
+        appendKey(key);
+        m_line += '"';
+        QString escaped;
+        escaped.reserve(value.size());
+        for (const QChar c : value) {
+            if (c == QLatin1Char('"') || c == QLatin1Char('\\')) {
+                escaped += QLatin1Char('\\');
+                escaped += c;
+            } else if (c.unicode() < 0x20) {
+                escaped += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+            } else {
+                escaped += c;
+            }
+        }
+        m_line += escaped.toUtf8();
+        m_line += '"';
+        return *this;
+    }
+    JsonLine &add(const char *key, qint64 value)
+    {
+        appendKey(key);
+        m_line += QByteArray::number(value);
+        return *this;
+    }
+    QByteArray finish() { return m_line + "}\n"; }
+
+private:
+    void appendKey(const char *key)
+    {
+        m_line += m_line.isEmpty() ? "{\"" : ",\"";
+        m_line += key;
+        m_line += "\":";
+    }
+    QByteArray m_line;
+};
+
+QByteArray jsonlHeader(const Transcript &transcript)
+{
+    return JsonLine()
+        .add("type", QStringLiteral("header"))
+        .add("format", QString(jsonlFormat))
+        .add("version", jsonlVersion)
+        .add("host", transcript.host())
+        .add("port", transcript.port())
+        .add("start", TranscriptText::isoTime(startMs(transcript)))
+        .add("generator", QStringLiteral("socketeer " SOCKETEER_VERSION))
+        .finish();
+}
+
+QByteArray jsonlEntry(const Transcript &transcript, qint64 index)
+{
+    const Transcript::Entry entry = transcript.entry(index);
+    JsonLine line;
+    if (entry.kind == Transcript::Kind::Data) {
+        const bool sent = entry.direction == Transcript::Direction::Sent;
+        return line.add("type", QStringLiteral("data"))
+            .add("dir", sent ? QStringLiteral("sent") : QStringLiteral("recv"))
+            .add("t_ms", entry.tMs)
+            .add("time", TranscriptText::isoTime(entry.wallMs))
+            .add("offset", entry.offset)
+            .add("data", QString::fromLatin1(transcript.data(index).toBase64()))
+            .finish();
+    }
+    return line.add("type", QStringLiteral("event"))
+        .add("t_ms", entry.tMs)
+        .add("time", TranscriptText::isoTime(entry.wallMs))
+        .add("event", entry.event)
+        .add("detail", entry.detail)
+        .finish();
+}
+
+// A header, then each entry as `render` makes it.
+bool writeEntries(const Transcript &transcript, const QByteArray &header,
+                  QByteArray (*render)(const Transcript &, qint64), Output &out)
+{
+    if (!out.add(header))
+        return false;
+    for (qint64 i = 0; i < transcript.entryCount(); ++i) {
+        if (!out.add(render(transcript, i)))
+            return false;
+    }
+    return out.flush();
+}
+
+// ---- reading ----
+
+// Reads the objects of a JSONL transcript one line at a time. Each read
+// function returns false with a message (without line number) on damage.
+class JsonlReader
+{
+public:
+    explicit JsonlReader(Transcript *into) : m_transcript(into) {}
+
+    bool hasHeader() const { return m_hasHeader; }
+
+    bool readLine(const QByteArray &line, QString *message)
+    {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
+        if (parseError.error != QJsonParseError::NoError) {
+            *message = tr("invalid JSON: %1 at character %2").arg(parseError.errorString()).arg(parseError.offset + 1);
+            return false;
+        }
+        if (!document.isObject()) {
+            *message = tr("not a JSON object");
+            return false;
+        }
+        const QJsonObject object = document.object();
+        QString type;
+        if (!stringField(object, "type", &type, message))
+            return false;
+        const bool isHeader = type == QLatin1String("header");
+        if (!m_hasHeader) {
+            if (!isHeader) {
+                *message = tr("missing header: a transcript starts with a \"header\" line");
+                return false;
+            }
+            return readHeader(object, message);
+        }
+        if (isHeader) {
+            *message = tr("a second header");
+            return false;
+        }
+        if (type == QLatin1String("data"))
+            return readData(object, message);
+        if (type == QLatin1String("event"))
+            return readEvent(object, message);
+        return true; // a type from a later version: ignored
+    }
+
+private:
+    static QString quoted(const char *key) { return QLatin1Char('"') + QLatin1String(key) + QLatin1Char('"'); }
+
+    static QJsonValue field(const QJsonObject &object, const char *key, QString *message)
+    {
+        const QJsonValue value = object.value(QLatin1String(key));
+        if (value.isUndefined())
+            *message = tr("missing field %1").arg(quoted(key));
+        return value;
+    }
+
+    static bool stringField(const QJsonObject &object, const char *key, QString *value, QString *message)
+    {
+        const QJsonValue json = field(object, key, message);
+        if (json.isUndefined())
+            return false;
+        if (!json.isString()) {
+            *message = tr("field %1 must be a string").arg(quoted(key));
+            return false;
+        }
+        *value = json.toString();
+        return true;
+    }
+
+    // Integers up to 2^53, the range JSON numbers hold exactly everywhere.
+    static bool integerField(const QJsonObject &object, const char *key, qint64 *value, QString *message)
+    {
+        const QJsonValue json = field(object, key, message);
+        if (json.isUndefined())
+            return false;
+        const double number = json.toDouble();
+        if (!json.isDouble() || std::floor(number) != number || std::abs(number) > 9007199254740992.0) {
+            *message = tr("field %1 must be an integer").arg(quoted(key));
+            return false;
+        }
+        *value = json.toInteger();
+        return true;
+    }
+
+    // An ISO 8601 date and time with its zone ("Z" or an offset).
+    static bool timeField(const QJsonObject &object, const char *key, QDateTime *value, QString *message)
+    {
+        QString text;
+        if (!stringField(object, key, &text, message))
+            return false;
+        const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+        if (!time.isValid() || time.timeSpec() == Qt::LocalTime) {
+            *message = tr("field %1 must be an ISO 8601 time with a zone, such as \"2026-11-25T17:04:32.123Z\"")
+                           .arg(quoted(key));
+            return false;
+        }
+        *value = time.toUTC();
+        return true;
+    }
+
+    bool readHeader(const QJsonObject &object, QString *message)
+    {
+        QString format;
+        if (!stringField(object, "format", &format, message))
+            return false;
+        if (format != jsonlFormat) {
+            *message = tr("not a Socketeer transcript (format \"%1\")").arg(TranscriptText::escape(format.toUtf8()));
+            return false;
+        }
+        qint64 version = 0;
+        if (!integerField(object, "version", &version, message))
+            return false;
+        if (version > jsonlVersion) {
+            *message = tr("written in format version %1 by a newer Socketeer; this one reads version %2")
+                           .arg(version)
+                           .arg(jsonlVersion);
+            return false;
+        }
+        if (version != jsonlVersion) {
+            *message = tr("unsupported format version %1").arg(version);
+            return false;
+        }
+        QString host;
+        qint64 port = 0;
+        QDateTime start;
+        if (!stringField(object, "host", &host, message) || !integerField(object, "port", &port, message)
+            || !timeField(object, "start", &start, message))
+            return false;
+        if (port < 0 || port > 65535) {
+            *message = tr("field \"port\" must be between 0 and 65535");
+            return false;
+        }
+        m_transcript->setPeer(host, static_cast<quint16>(port));
+        m_transcript->setStartTime(start);
+        m_hasHeader = true;
+        return true;
+    }
+
+    bool readData(const QJsonObject &object, QString *message)
+    {
+        QString dir;
+        if (!stringField(object, "dir", &dir, message))
+            return false;
+        const bool sent = dir == QLatin1String("sent");
+        if (!sent && dir != QLatin1String("recv")) {
+            *message = tr("field \"dir\" must be \"sent\" or \"recv\"");
+            return false;
+        }
+        const auto direction = sent ? Transcript::Direction::Sent : Transcript::Direction::Received;
+        qint64 tMs = 0;
+        QDateTime time;
+        qint64 offset = 0;
+        QString data;
+        if (!integerField(object, "t_ms", &tMs, message) || !timeField(object, "time", &time, message)
+            || !integerField(object, "offset", &offset, message) || !stringField(object, "data", &data, message))
+            return false;
+        const auto decoded =
+            QByteArray::fromBase64Encoding(data.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded) {
+            *message = tr("field \"data\" is not valid base64");
+            return false;
+        }
+        const qint64 expected = m_transcript->totalBytes(direction);
+        if (offset != expected) {
+            *message = tr("offset %1 where %2 was expected: data lines are missing or out of order")
+                           .arg(offset)
+                           .arg(expected);
+            return false;
+        }
+        m_transcript->appendDataAt(direction, *decoded, tMs, time.toMSecsSinceEpoch());
+        return true;
+    }
+
+    bool readEvent(const QJsonObject &object, QString *message)
+    {
+        qint64 tMs = 0;
+        QDateTime time;
+        QString name;
+        QString detail;
+        if (!integerField(object, "t_ms", &tMs, message) || !timeField(object, "time", &time, message)
+            || !stringField(object, "event", &name, message) || !stringField(object, "detail", &detail, message))
+            return false;
+        m_transcript->appendEventAt(name, detail, tMs, time.toMSecsSinceEpoch());
+        return true;
+    }
+
+    Transcript *m_transcript;
+    bool m_hasHeader = false;
+};
+
+} // namespace
+
+std::optional<Format> formatForFileName(const QString &fileName)
+{
+    const QString suffix = QFileInfo(fileName).suffix().toLower();
+    for (const Format format : allFormats) {
+        if (suffixes(format).contains(suffix))
+            return format;
+    }
+    return std::nullopt;
+}
+
+std::optional<Format> formatByName(const QString &name)
+{
+    for (const Format format : allFormats) {
+        if (formatName(format) == name)
+            return format;
+    }
+    return std::nullopt;
+}
+
+QString formatName(Format format)
+{
+    switch (format) {
+    case Format::Raw:
+        return QStringLiteral("raw");
+    case Format::Text:
+        return QStringLiteral("text");
+    case Format::Hexdump:
+        return QStringLiteral("hexdump");
+    case Format::Jsonl:
+        return QStringLiteral("jsonl");
+    }
+    return {};
+}
+
+QString defaultSuffix(Format format)
+{
+    return suffixes(format).constFirst();
+}
+
+QString fileDialogFilter(Format format)
+{
+    QString description;
+    switch (format) {
+    case Format::Raw:
+        description = tr("Raw received bytes");
+        break;
+    case Format::Text:
+        description = tr("Text transcript");
+        break;
+    case Format::Hexdump:
+        description = tr("Hex dump");
+        break;
+    case Format::Jsonl:
+        description = tr("JSON Lines transcript");
+        break;
+    }
+    QStringList patterns;
+    for (const QString &suffix : suffixes(format))
+        patterns.append(QLatin1String("*.") + suffix);
+    return description + QLatin1String(" (") + patterns.join(QLatin1Char(' ')) + QLatin1Char(')');
+}
+
+bool write(const Transcript &transcript, Format format, QIODevice *device, QString *errorMessage)
+{
+    Output out(device, errorMessage);
+    switch (format) {
+    case Format::Raw:
+        return writeRaw(transcript, out);
+    case Format::Text:
+        return writeEntries(transcript, headerLine(transcript), textEntry, out);
+    case Format::Hexdump:
+        return writeEntries(transcript, headerLine(transcript), hexdumpEntry, out);
+    case Format::Jsonl:
+        return writeEntries(transcript, jsonlHeader(transcript), jsonlEntry, out);
+    }
+    return false;
+}
+
+bool save(const Transcript &transcript, Format format, const QString &path, QString *errorMessage)
+{
+    // Unbuffered: write() hands over whole blocks, and an unbuffered
+    // QSaveFile reports the reason for a failed write (such as a full disk).
+    QSaveFile file(path);
+    QString reason;
+    const bool saved = file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)
+        && file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        && write(transcript, format, &file, &reason) && file.commit();
+    if (!saved && errorMessage) {
+        *errorMessage = tr("Cannot save %1: %2")
+                            .arg(QDir::toNativeSeparators(path), reason.isEmpty() ? file.errorString() : reason);
+    }
+    return saved;
+}
+
+QString ReadError::toString() const
+{
+    return line > 0 ? tr("line %1: %2").arg(line).arg(message) : message;
+}
+
+bool readJsonl(QIODevice *device, Transcript *into, ReadError *error)
+{
+    Q_ASSERT(into && into->isEmpty());
+    const auto fail = [error](int line, const QString &message) {
+        if (error)
+            *error = ReadError{line, message};
+        return false;
+    };
+    JsonlReader reader(into);
+    int lineNumber = 0;
+    int firstBlankLine = 0; // blank lines are allowed at the end only
+    while (!device->atEnd()) {
+        const QByteArray line = device->readLine();
+        ++lineNumber;
+        if (line.isEmpty())
+            return fail(lineNumber, tr("read error: %1").arg(device->errorString()));
+        if (line.trimmed().isEmpty()) {
+            if (firstBlankLine == 0)
+                firstBlankLine = lineNumber;
+            continue;
+        }
+        if (firstBlankLine != 0)
+            return fail(firstBlankLine, tr("blank line inside the transcript"));
+        QString message;
+        if (!reader.readLine(line, &message))
+            return fail(lineNumber, message);
+    }
+    if (!reader.hasHeader())
+        return fail(1, tr("empty file: a transcript starts with a \"header\" line"));
+    into->setModified(false);
+    return true;
+}
+
+bool open(const QString &path, Transcript *into, ReadError *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = ReadError{0, tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), file.errorString())};
+        return false;
+    }
+    return readJsonl(&file, into, error);
+}
+
+} // namespace TranscriptIO

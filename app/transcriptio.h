@@ -43,9 +43,11 @@ struct ReadError {
     QString toString() const; // "line N: message" (or the message alone)
 };
 
-// Reads a JSONL transcript into `into`, which must be empty. On any damage
-// it returns false with the line number, and `into` must be discarded: a
-// damaged file is never shown partially. Unknown fields are ignored.
+// Reads a JSONL transcript into `into`, which must be empty, one line at a
+// time. On any damage it returns false with the line number, and `into` must
+// be discarded: a damaged file is never shown partially. For forward
+// compatibility, unknown fields and lines of an unknown "type" are ignored;
+// blank lines are tolerated at the end only. On success isModified() is false.
 bool readJsonl(QIODevice *device, Transcript *into, ReadError *error);
 bool open(const QString &path, Transcript *into, ReadError *error);
 

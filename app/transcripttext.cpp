@@ -1,1 +1,207 @@
 #include "transcripttext.h"
+
+#include <QDateTime>
+
+namespace TranscriptText {
+
+namespace {
+
+constexpr char hexDigits[] = "0123456789abcdef";
+
+// A valid UTF-8 sequence: its length in bytes and the code point it encodes.
+struct Utf8Sequence {
+    qsizetype length = 0; // 0: the byte at the position starts no valid sequence
+    char32_t codePoint = 0;
+};
+
+// Decodes the sequence starting at bytes[pos] by the rules of RFC 3629:
+// no overlong forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF,
+// no truncated sequences.
+Utf8Sequence decodeUtf8(QByteArrayView bytes, qsizetype pos)
+{
+    const auto lead = static_cast<uchar>(bytes[pos]);
+    qsizetype length = 0;
+    char32_t codePoint = 0;
+    uchar low = 0x80; // allowed range of the second byte
+    uchar high = 0xBF;
+    if (lead < 0x80) {
+        return {1, lead};
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+        codePoint = lead & 0x1Fu;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        codePoint = lead & 0x0Fu;
+        if (lead == 0xE0)
+            low = 0xA0; // overlong below U+0800
+        else if (lead == 0xED)
+            high = 0x9F; // surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        codePoint = lead & 0x07u;
+        if (lead == 0xF0)
+            low = 0x90; // overlong below U+10000
+        else if (lead == 0xF4)
+            high = 0x8F; // above U+10FFFF
+    } else {
+        return {};
+    }
+    if (bytes.size() - pos < length)
+        return {};
+    for (qsizetype i = 1; i < length; ++i) {
+        const auto byte = static_cast<uchar>(bytes[pos + i]);
+        if (byte < low || byte > high)
+            return {};
+        low = 0x80;
+        high = 0xBF;
+        codePoint = (codePoint << 6) | (byte & 0x3Fu);
+    }
+    return {length, codePoint};
+}
+
+// C1 controls, the line and paragraph separators, and the bidirectional /
+// invisible formatting characters that could reorder or hide text on the
+// reader's screen.
+bool isFormattingCharacter(char32_t c)
+{
+    return (c >= 0x80 && c <= 0x9F) || c == 0x061C || (c >= 0x200B && c <= 0x200F)
+        || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
+}
+
+void appendHex(QString &out, char32_t value, int digits)
+{
+    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
+        out += QLatin1Char(hexDigits[(value >> shift) & 0xFu]);
+}
+
+void appendByteEscape(QString &out, uchar byte)
+{
+    out += QLatin1String("\\x");
+    appendHex(out, byte, 2);
+}
+
+void appendAscii(QString &out, uchar byte)
+{
+    switch (byte) {
+    case '\\':
+        out += QLatin1String("\\\\");
+        break;
+    case '\r':
+        out += QLatin1String("\\r");
+        break;
+    case '\n':
+        out += QLatin1String("\\n");
+        break;
+    case '\t':
+        out += QLatin1String("\\t");
+        break;
+    case '\0':
+        out += QLatin1String("\\0");
+        break;
+    default:
+        if (byte < 0x20 || byte == 0x7F)
+            appendByteEscape(out, byte);
+        else
+            out += QLatin1Char(static_cast<char>(byte));
+    }
+}
+
+void appendCodePoint(QString &out, char32_t codePoint)
+{
+    if (isFormattingCharacter(codePoint)) {
+        out += QLatin1String("\\u{");
+        appendHex(out, codePoint, 4);
+        out += QLatin1Char('}');
+    } else if (QChar::requiresSurrogates(codePoint)) {
+        out += QChar(QChar::highSurrogate(codePoint));
+        out += QChar(QChar::lowSurrogate(codePoint));
+    } else {
+        out += QChar(static_cast<char16_t>(codePoint));
+    }
+}
+
+} // namespace
+
+QString escape(QByteArrayView bytes)
+{
+    QString out;
+    out.reserve(bytes.size());
+    for (qsizetype pos = 0; pos < bytes.size();) {
+        const auto byte = static_cast<uchar>(bytes[pos]);
+        if (byte < 0x80) {
+            appendAscii(out, byte);
+            ++pos;
+            continue;
+        }
+        const Utf8Sequence sequence = decodeUtf8(bytes, pos);
+        if (sequence.length == 0) {
+            appendByteEscape(out, byte); // the next byte starts afresh
+            ++pos;
+        } else {
+            appendCodePoint(out, sequence.codePoint);
+            pos += sequence.length;
+        }
+    }
+    return out;
+}
+
+// A byte 0x0A is never part of a multi-byte UTF-8 sequence, so cutting the
+// bytes after each one and escaping the pieces equals escaping the whole.
+QStringList splitLines(QByteArrayView bytes)
+{
+    QStringList lines;
+    for (qsizetype start = 0; start < bytes.size();) {
+        const qsizetype newline = bytes.indexOf('\n', start);
+        const qsizetype end = newline < 0 ? bytes.size() : newline + 1;
+        lines.append(escape(bytes.sliced(start, end - start)));
+        start = end;
+    }
+    return lines;
+}
+
+QString relativeTime(qint64 tMs)
+{
+    const qint64 magnitude = tMs < 0 ? -tMs : tMs;
+    return QStringLiteral("%1%2.%3s")
+        .arg(QLatin1Char(tMs < 0 ? '-' : '+'))
+        .arg(magnitude / 1000)
+        .arg(magnitude % 1000, 3, 10, QLatin1Char('0'));
+}
+
+QString isoTime(qint64 wallMs)
+{
+    return QDateTime::fromMSecsSinceEpoch(wallMs, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QString marker(Transcript::Direction direction)
+{
+    return direction == Transcript::Direction::Sent ? QStringLiteral(">") : QStringLiteral("<");
+}
+
+QString eventMarker()
+{
+    return QStringLiteral("*");
+}
+
+QString describeEvent(const QString &name, const QString &detail)
+{
+    // The phrase, then the detail between `before` and `after` if there is one.
+    const auto describe = [&detail](const QString &phrase, const char *before, const char *after = "") {
+        return detail.isEmpty() ? phrase : phrase + QLatin1String(before) + detail + QLatin1String(after);
+    };
+    if (name == TranscriptEvent::connecting())
+        return describe(QStringLiteral("connecting"), " to ");
+    if (name == TranscriptEvent::lookedUp())
+        return describe(QStringLiteral("resolved"), " to ");
+    if (name == TranscriptEvent::connected())
+        return describe(QStringLiteral("connected"), " to ");
+    if (name == TranscriptEvent::closedByPeer())
+        return describe(QStringLiteral("closed by peer"), " (", ")");
+    if (name == TranscriptEvent::disconnected())
+        return describe(QStringLiteral("disconnected by user"), " (", ")");
+    if (name == TranscriptEvent::idleTimeout())
+        return describe(QStringLiteral("idle timeout"), " (", ")");
+    return describe(name, ": "); // "error: detail", and any other event
+}
+
+} // namespace TranscriptText

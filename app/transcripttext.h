@@ -12,8 +12,10 @@
 // Escaping is unambiguous and never lets data act on the reader:
 // valid printable UTF-8 stays as it is; a backslash becomes "\\"; \r \n \t
 // and NUL become "\r" "\n" "\t" "\0"; other C0 controls, DEL and every byte
-// that is not part of valid UTF-8 become "\xHH"; C1 controls and Unicode
-// bidirectional / invisible formatting characters become "\u{HHHH}".
+// that is not part of valid UTF-8 become "\xHH"; C1 controls, U+2028/U+2029
+// and Unicode bidirectional / invisible formatting characters become
+// "\u{HHHH}".
+// Hex digits are lowercase.
 namespace TranscriptText {
 
 // Escapes bytes as described above. A "\n" escape is followed by a real
