@@ -227,7 +227,7 @@ void HeadlessRunner::onInterrupted()
     stopWith(ExitCode::Interrupted);
 }
 
-ExitCode HeadlessRunner::exitCodeForError(Session::Error error) const
+ExitCode exitCodeForError(Session::Error error)
 {
     switch (error) {
     case Session::Error::None:

@@ -52,7 +52,6 @@ private:
     // Ends the run early with `code`, closing the session first.
     void stopWith(ExitCode code);
     void end(ExitCode code);
-    ExitCode exitCodeForError(Session::Error error) const;
 
     CommandLineOptions m_options;
     Session m_session;
@@ -66,6 +65,10 @@ private:
     QSocketNotifier *m_stdinNotifier = nullptr;
     QSocketNotifier *m_signalNotifier = nullptr;
 };
+
+// The exit code the command line gives for a session that failed with `error`
+// (Success for Error::None). Shared by headless runs and --quit-on-close.
+ExitCode exitCodeForError(Session::Error error);
 
 // The two headless entry points of the executable. Each creates the
 // QCoreApplication and returns the process exit code.

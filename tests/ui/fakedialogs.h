@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QList>
+#include <QQueue>
+#include <QString>
+#include <QStringList>
+
+#include "dialogs.h"
+
+// Dialogs answered by the test: queued answers, recorded questions. An
+// unexpected question fails loudly through the `unexpected` counter rather
+// than blocking on a modal dialog.
+class FakeDialogs : public Dialogs
+{
+public:
+    // chooseSaveFile: each call takes the next queued choice (nullopt: cancel).
+    QQueue<std::optional<FileChoice>> saveChoices;
+    QQueue<QString> openChoices;
+    QQueue<UnsavedAnswer> unsavedAnswers;
+
+    int saveDialogs = 0;
+    QStringList saveFiltersOffered;
+    QString saveSuggestedPath;
+    int openDialogs = 0;
+    QStringList unsavedQuestions;
+    QStringList errors;
+    QString aboutText;
+    int unexpected = 0;
+
+    std::optional<FileChoice> chooseSaveFile(QWidget *, const QString &, const QString &suggestedPath,
+                                             const QStringList &filters, const QString &) override
+    {
+        ++saveDialogs;
+        saveFiltersOffered = filters;
+        saveSuggestedPath = suggestedPath;
+        if (saveChoices.isEmpty()) {
+            ++unexpected;
+            return std::nullopt;
+        }
+        return saveChoices.dequeue();
+    }
+
+    QString chooseOpenFile(QWidget *, const QString &, const QString &, const QStringList &) override
+    {
+        ++openDialogs;
+        if (openChoices.isEmpty()) {
+            ++unexpected;
+            return QString();
+        }
+        return openChoices.dequeue();
+    }
+
+    UnsavedAnswer askUnsaved(QWidget *, const QString &question) override
+    {
+        unsavedQuestions.append(question);
+        if (unsavedAnswers.isEmpty()) {
+            ++unexpected;
+            return UnsavedAnswer::Cancel;
+        }
+        return unsavedAnswers.dequeue();
+    }
+
+    void showError(QWidget *, const QString &title, const QString &message) override
+    {
+        errors.append(title + QStringLiteral(": ") + message);
+    }
+
+    void showAbout(QWidget *, const QString &, const QString &text) override { aboutText = text; }
+};

@@ -1,0 +1,893 @@
+// MainWindow end to end on loopback: typing, connecting, sending, seeing
+// the reply; saving in every format through the injected dialogs; errors;
+// invalid requests; unsaved-transcript questions; settings; accessibility.
+#include <QAccessible>
+#include <QAction>
+#include <QApplication>
+#include <QBuffer>
+#include <QComboBox>
+#include <QImageReader>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QtTest>
+
+#include "appicon.h"
+#include "appsettings.h"
+#include "connectionbar.h"
+#include "fakedialogs.h"
+#include "mainwindow.h"
+#include "requesteditor.h"
+#include "sessionstatus.h"
+#include "testsupport.h"
+#include "transcript.h"
+#include "transcriptio.h"
+#include "transcriptview.h"
+#include "version.h"
+
+using TestSupport::LoopbackServer;
+
+class MainWindowTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void typeConnectSendAndSeeTheReply();
+    void ctrlReturnSendsFromTheEditor();
+    void sendShortcutWhileDisconnectedSaysWhy();
+    void buttonsFollowTheSession();
+    void statusBarShowsTheSession();
+    void saveInEachFormat_data();
+    void saveInEachFormat();
+    void saveKeepsATypedSuffix();
+    void saveFailureIsReported();
+    void refusedConnection();
+    void hostNotFound();
+    void timeoutMessage();
+    void invalidEscapeDisablesSend();
+    void invalidHexDisablesSend();
+    void presetFillsTheHost();
+    void reconnectWithUnsavedTranscriptAsks();
+    void reconnectSaveAnswerSavesFirst();
+    void clearAsksFirst();
+    void closeAsksAndCanBeCancelled();
+    void closeWithoutPromptNeverAsks();
+    void settingsRememberedAcrossWindows();
+    void recentHostsAreKeptAndCapped();
+    void settingsFileIsPrivate();
+    void defaultSettingsUseTestPaths();
+    void accessibleNamesAndInterfaces();
+    void everyControlHasNameAndTooltip();
+    void standardShortcuts();
+    void aboutShowsVersions();
+    void appIconHasEverySize();
+
+private:
+    std::unique_ptr<MainWindow> makeWindow(const QString &settingsName = QStringLiteral("settings.ini"));
+    void typeEndpoint(MainWindow &window, const QString &host, quint16 port);
+    void typeRequest(MainWindow &window, const QString &text);
+    bool connectTo(MainWindow &window, LoopbackServer &server);
+    void exchange(MainWindow &window, LoopbackServer &server);
+    static QString statusMessage(MainWindow &window) { return window.statusBar()->currentMessage(); }
+    static QString viewText(MainWindow &window)
+    {
+        window.transcriptView()->flush();
+        return window.transcriptView()->toPlainText();
+    }
+    static QByteArray readAll(const QString &path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<AppSettings> m_settings;
+    FakeDialogs *m_dialogs = nullptr;
+    std::unique_ptr<FakeDialogs> m_ownedDialogs;
+};
+
+void MainWindowTest::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    // The offscreen platform's harmless propagateSizeHints warning aside,
+    // a warning is a failure.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("^(?!This plugin does not support propagateSizeHints).*")));
+}
+
+void MainWindowTest::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_ownedDialogs = std::make_unique<FakeDialogs>();
+    m_dialogs = m_ownedDialogs.get();
+}
+
+void MainWindowTest::cleanup()
+{
+    QCOMPARE(m_dialogs->unexpected, 0);
+    m_settings.reset();
+    m_dir.reset();
+}
+
+std::unique_ptr<MainWindow> MainWindowTest::makeWindow(const QString &settingsName)
+{
+    m_settings = std::make_unique<AppSettings>(m_dir->filePath(settingsName));
+    auto window = std::make_unique<MainWindow>(m_settings.get(), m_dialogs);
+    window->show();
+    window->activateWindow();
+    if (!QTest::qWaitForWindowActive(window.get()))
+        qWarning("window not active");
+    return window;
+}
+
+void MainWindowTest::typeEndpoint(MainWindow &window, const QString &host, quint16 port)
+{
+    QLineEdit *hostEdit = window.connectionBar()->hostEdit();
+    hostEdit->clear();
+    QTest::keyClicks(hostEdit, host);
+    QSpinBox *portBox = window.connectionBar()->portBox();
+    portBox->selectAll();
+    QTest::keyClicks(portBox, QString::number(port));
+    QCOMPARE(window.connectionBar()->host(), host);
+    QCOMPARE(portBox->value(), int(port));
+}
+
+void MainWindowTest::typeRequest(MainWindow &window, const QString &text)
+{
+    QPlainTextEdit *editor = window.requestEditor()->editor();
+    editor->clear();
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (i > 0)
+            QTest::keyClick(editor, Qt::Key_Return);
+        QTest::keyClicks(editor, lines.at(i));
+    }
+    QCOMPARE(editor->toPlainText(), text);
+}
+
+bool MainWindowTest::connectTo(MainWindow &window, LoopbackServer &server)
+{
+    typeEndpoint(window, QStringLiteral("127.0.0.1"), server.serverPort());
+    QTest::mouseClick(window.connectionBar()->connectButton(), Qt::LeftButton);
+    return QTest::qWaitFor([&] { return window.session()->state() == Session::State::Connected; });
+}
+
+// Connect, receive a greeting, send "ping", get the echo, then disconnect.
+void MainWindowTest::exchange(MainWindow &window, LoopbackServer &server)
+{
+    server.setGreeting("hello\r\n");
+    server.setEcho(true);
+    QVERIFY(connectTo(window, server));
+    window.requestEditor()->setLineEnding(RequestCodec::LineEnding::LF);
+    typeRequest(window, QStringLiteral("ping"));
+    QTest::mouseClick(window.requestEditor()->sendButton(), Qt::LeftButton);
+    QTRY_COMPARE(window.session()->bytesReceived(), qint64(11));
+    QTest::mouseClick(window.connectionBar()->disconnectButton(), Qt::LeftButton);
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+}
+
+void MainWindowTest::typeConnectSendAndSeeTheReply()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    server.setEcho(true);
+    auto window = makeWindow();
+
+    typeEndpoint(*window, QStringLiteral("127.0.0.1"), server.serverPort());
+    QTest::mouseClick(window->connectionBar()->connectButton(), Qt::LeftButton);
+    QTRY_COMPARE(window->session()->state(), Session::State::Connected);
+
+    window->requestEditor()->setLineEnding(RequestCodec::LineEnding::CRLF);
+    QPlainTextEdit *editor = window->requestEditor()->editor();
+    QTest::keyClicks(editor, QStringLiteral("hello"));
+    QTest::keyClick(editor, Qt::Key_Return);
+    QTest::keyClicks(editor, QStringLiteral("tab\\there"));
+    QTRY_VERIFY(window->requestEditor()->sendButton()->isEnabled());
+    QTest::mouseClick(window->requestEditor()->sendButton(), Qt::LeftButton);
+
+    QTRY_COMPARE(server.receivedSoFar(), QByteArray("hello\r\ntab\there"));
+    QTRY_VERIFY(window->transcriptView()->toPlainText().contains(QStringLiteral("< tab\\there")));
+    const QString text = viewText(*window);
+    QVERIFY2(text.contains(QStringLiteral("> hello\\r\\n")), qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("< hello\\r\\n")));
+    QVERIFY(text.contains(QStringLiteral("* connected to 127.0.0.1:%1").arg(server.serverPort())));
+    QVERIFY(window->windowTitle().contains(QStringLiteral("127.0.0.1:%1").arg(server.serverPort())));
+    QVERIFY(window->isWindowModified());
+}
+
+void MainWindowTest::ctrlReturnSendsFromTheEditor()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    QVERIFY(connectTo(*window, server));
+    window->requestEditor()->setLineEnding(RequestCodec::LineEnding::None);
+    typeRequest(*window, QStringLiteral("one"));
+
+    QPlainTextEdit *editor = window->requestEditor()->editor();
+    editor->setFocus();
+    QTRY_VERIFY(editor->hasFocus());
+    QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier);
+    QTRY_COMPARE(server.receivedSoFar(), QByteArray("one"));
+    QCOMPARE(editor->toPlainText(), QStringLiteral("one")); // no newline typed
+
+    // Also from elsewhere in the window.
+    window->transcriptView()->setFocus();
+    QTest::keyClick(window->transcriptView(), Qt::Key_Return, Qt::ControlModifier);
+    QTRY_COMPARE(server.receivedSoFar(), QByteArray("oneone"));
+}
+
+void MainWindowTest::sendShortcutWhileDisconnectedSaysWhy()
+{
+    auto window = makeWindow();
+    typeRequest(*window, QStringLiteral("data"));
+    QVERIFY(!window->requestEditor()->sendButton()->isEnabled());
+    QPlainTextEdit *editor = window->requestEditor()->editor();
+    editor->setFocus();
+    QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier);
+    QVERIFY2(statusMessage(*window).contains(QStringLiteral("not connected"), Qt::CaseInsensitive),
+             qPrintable(statusMessage(*window)));
+    QCOMPARE(editor->toPlainText(), QStringLiteral("data"));
+}
+
+void MainWindowTest::buttonsFollowTheSession()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    ConnectionBar *bar = window->connectionBar();
+    QPushButton *send = window->requestEditor()->sendButton();
+
+    bar->hostEdit()->clear();
+    QVERIFY(!bar->connectButton()->isEnabled()); // no host
+    QVERIFY(!bar->disconnectButton()->isEnabled());
+    QVERIFY(!send->isEnabled());
+
+    typeRequest(*window, QStringLiteral("x"));
+    typeEndpoint(*window, QStringLiteral("127.0.0.1"), server.serverPort());
+    QVERIFY(bar->connectButton()->isEnabled());
+    QVERIFY(!bar->disconnectButton()->isEnabled());
+
+    QTest::mouseClick(bar->connectButton(), Qt::LeftButton);
+    QVERIFY(!bar->connectButton()->isEnabled()); // connecting
+    QVERIFY(bar->disconnectButton()->isEnabled());
+    QVERIFY(!bar->hostEdit()->isEnabled());
+    QTRY_COMPARE(window->session()->state(), Session::State::Connected);
+    QVERIFY(!bar->connectButton()->isEnabled());
+    QVERIFY(bar->disconnectButton()->isEnabled());
+    QVERIFY(send->isEnabled());
+
+    // The peer closes: back to connectable.
+    QTRY_VERIFY(server.lastConnection());
+    server.lastConnection()->disconnectFromHost();
+    QTRY_COMPARE(window->session()->state(), Session::State::Closed);
+    QVERIFY(bar->connectButton()->isEnabled());
+    QVERIFY(!bar->disconnectButton()->isEnabled());
+    QVERIFY(!send->isEnabled());
+    QVERIFY(bar->hostEdit()->isEnabled());
+    QVERIFY(statusMessage(*window).contains(QStringLiteral("closed by the peer")));
+}
+
+void MainWindowTest::statusBarShowsTheSession()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    server.setGreeting("12345");
+    auto window = makeWindow();
+    auto *state = window->findChild<QLabel *>(QStringLiteral("statusState"));
+    auto *remote = window->findChild<QLabel *>(QStringLiteral("statusRemote"));
+    auto *bytes = window->findChild<QLabel *>(QStringLiteral("statusBytes"));
+    auto *elapsed = window->findChild<QLabel *>(QStringLiteral("statusElapsed"));
+    QVERIFY(state && remote && bytes && elapsed);
+
+    QVERIFY(connectTo(*window, server));
+    QCOMPARE(state->text(), Session::stateName(Session::State::Connected));
+    QTRY_COMPARE(remote->text(), QStringLiteral("127.0.0.1:%1").arg(server.serverPort()));
+    QTRY_VERIFY2(bytes->text().contains(QStringLiteral("In: 5 bytes")), qPrintable(bytes->text()));
+    QVERIFY(bytes->text().contains(QStringLiteral("Out: 0 bytes")));
+    QCOMPARE(elapsed->text(), QStringLiteral("00:00:00"));
+    QCOMPARE(SessionStatus::formatElapsed(3723000), QStringLiteral("01:02:03"));
+}
+
+void MainWindowTest::saveInEachFormat_data()
+{
+    QTest::addColumn<TranscriptIO::Format>("format");
+    QTest::newRow("raw") << TranscriptIO::Format::Raw;
+    QTest::newRow("text") << TranscriptIO::Format::Text;
+    QTest::newRow("hexdump") << TranscriptIO::Format::Hexdump;
+    QTest::newRow("jsonl") << TranscriptIO::Format::Jsonl;
+}
+
+void MainWindowTest::saveInEachFormat()
+{
+    QFETCH(TranscriptIO::Format, format);
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    exchange(*window, server);
+    std::shared_ptr<Transcript> transcript = window->transcript();
+    QVERIFY(transcript);
+    QVERIFY(transcript->isModified());
+
+    // Typed without a suffix: the selected filter decides the format and
+    // its suffix is added.
+    const QString typed = m_dir->filePath(QStringLiteral("saved"));
+    m_dialogs->saveChoices.enqueue(Dialogs::FileChoice{typed, TranscriptIO::fileDialogFilter(format)});
+    QVERIFY(window->saveTranscript());
+    QCOMPARE(m_dialogs->saveDialogs, 1);
+    QCOMPARE(m_dialogs->saveFiltersOffered.size(), 4); // one filter per format
+    QVERIFY(m_dialogs->saveFiltersOffered.contains(TranscriptIO::fileDialogFilter(format)));
+    QCOMPARE(m_dialogs->errors, QStringList());
+    const QString path = typed + QLatin1Char('.') + TranscriptIO::defaultSuffix(format);
+    QVERIFY2(QFile::exists(path), qPrintable(path));
+    QVERIFY(!transcript->isModified());
+    QVERIFY(!window->isWindowModified());
+    QVERIFY2(statusMessage(*window).contains(QStringLiteral("saved"), Qt::CaseInsensitive),
+             qPrintable(statusMessage(*window)));
+
+    const QByteArray saved = readAll(path);
+    QBuffer expected;
+    expected.open(QIODevice::WriteOnly);
+    QString error;
+    QVERIFY(TranscriptIO::write(*transcript, format, &expected, &error));
+    QCOMPARE(saved, expected.data());
+    switch (format) {
+    case TranscriptIO::Format::Raw:
+        QCOMPARE(saved, QByteArray("hello\r\nping"));
+        break;
+    case TranscriptIO::Format::Text:
+        QVERIFY(saved.contains("> ping\n"));
+        QVERIFY(saved.contains("< hello\\r\\n\n"));
+        break;
+    case TranscriptIO::Format::Hexdump:
+        QVERIFY(saved.contains("68 65 6c 6c 6f 0d 0a"));
+        break;
+    case TranscriptIO::Format::Jsonl: {
+        Transcript reopened;
+        TranscriptIO::ReadError readError;
+        QVERIFY2(TranscriptIO::open(path, &reopened, &readError), qPrintable(readError.toString()));
+        QCOMPARE(reopened.entryCount(), transcript->entryCount());
+        QCOMPARE(reopened.read(Transcript::Direction::Received, 0, 100), QByteArray("hello\r\nping"));
+        QCOMPARE(reopened.read(Transcript::Direction::Sent, 0, 100), QByteArray("ping"));
+        break;
+    }
+    }
+}
+
+void MainWindowTest::saveKeepsATypedSuffix()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    exchange(*window, server);
+    const QString path = m_dir->filePath(QStringLiteral("conversation.log"));
+    m_dialogs->saveChoices.enqueue(
+        Dialogs::FileChoice{path, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text)});
+    QVERIFY(window->saveTranscript());
+    QVERIFY(readAll(path).startsWith("# Socketeer transcript of 127.0.0.1:"));
+    QVERIFY(!QFile::exists(path + QStringLiteral(".txt")));
+
+    // Cancelling changes nothing and asks nothing more.
+    m_dialogs->saveChoices.enqueue(std::nullopt);
+    QVERIFY(!window->saveTranscript());
+    QCOMPARE(m_dialogs->errors, QStringList());
+}
+
+void MainWindowTest::saveFailureIsReported()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    exchange(*window, server);
+    const QString path = m_dir->filePath(QStringLiteral("no-such-folder/out.txt"));
+    m_dialogs->saveChoices.enqueue(
+        Dialogs::FileChoice{path, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text)});
+    QVERIFY(!window->saveTranscript());
+    QCOMPARE(m_dialogs->errors.size(), 1);
+    QVERIFY2(m_dialogs->errors.first().contains(QStringLiteral("out.txt")), qPrintable(m_dialogs->errors.first()));
+    QVERIFY(window->transcript()->isModified());
+    QVERIFY(!statusMessage(*window).contains(QStringLiteral("saved"), Qt::CaseInsensitive));
+}
+
+void MainWindowTest::refusedConnection()
+{
+    const quint16 port = TestSupport::closedPort();
+    auto window = makeWindow();
+    typeEndpoint(*window, QStringLiteral("127.0.0.1"), port);
+    QTest::mouseClick(window->connectionBar()->connectButton(), Qt::LeftButton);
+    QTRY_COMPARE(window->session()->state(), Session::State::Closed);
+    QCOMPARE(window->session()->error(), Session::Error::ConnectionRefused);
+    QCOMPARE(statusMessage(*window), QStringLiteral("Connection refused by 127.0.0.1:%1").arg(port));
+    QVERIFY2(viewText(*window).contains(QStringLiteral("refused")), qPrintable(viewText(*window)));
+    QVERIFY(window->connectionBar()->connectButton()->isEnabled());
+    // Only events: nothing worth asking about before reconnecting.
+    QVERIFY(window->connectToHost());
+    QTRY_COMPARE(window->session()->state(), Session::State::Closed);
+    QVERIFY(m_dialogs->unsavedQuestions.isEmpty());
+}
+
+void MainWindowTest::hostNotFound()
+{
+    auto window = makeWindow();
+    typeEndpoint(*window, QStringLiteral("a..b"), 80);
+    QTest::mouseClick(window->connectionBar()->connectButton(), Qt::LeftButton);
+    QTRY_COMPARE(window->session()->state(), Session::State::Closed);
+    QCOMPARE(window->session()->error(), Session::Error::HostNotFound);
+    QCOMPARE(statusMessage(*window), QStringLiteral("Host not found: a..b"));
+    QVERIFY2(viewText(*window).contains(QStringLiteral("not found"), Qt::CaseInsensitive),
+             qPrintable(viewText(*window)));
+}
+
+void MainWindowTest::timeoutMessage()
+{
+    Session session;
+    QCOMPARE(SessionStatus::errorText(session, Session::Error::ConnectTimeout, QString()),
+             QStringLiteral("Connect timed out after 10 s"));
+}
+
+void MainWindowTest::invalidEscapeDisablesSend()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    QVERIFY(connectTo(*window, server));
+    RequestEditor *request = window->requestEditor();
+    QLabel *error = request->errorLabel();
+
+    typeRequest(*window, QStringLiteral("ok\nbad \\q"));
+    const RequestCodec::Result expected =
+        RequestCodec::encode(request->text(), request->mode(), request->lineEnding());
+    QVERIFY(!expected.ok());
+    QCOMPARE(expected.error.line, 2);
+    QVERIFY(!request->sendButton()->isEnabled());
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().startsWith(QStringLiteral("Line 2, column %1").arg(expected.error.column)),
+             qPrintable(error->text()));
+
+    // The shortcut refuses too, and says why.
+    QTest::keyClick(request->editor(), Qt::Key_Return, Qt::ControlModifier);
+    QVERIFY(statusMessage(*window).contains(QStringLiteral("invalid")));
+    QVERIFY(server.receivedSoFar().isEmpty());
+
+    // Fixed: Send comes back.
+    QTest::keyClick(request->editor(), Qt::Key_Backspace);
+    QTest::keyClicks(request->editor(), QStringLiteral("n"));
+    QVERIFY(request->isValid());
+    QVERIFY(!error->isVisible());
+    QVERIFY(request->sendButton()->isEnabled());
+}
+
+void MainWindowTest::invalidHexDisablesSend()
+{
+    auto window = makeWindow();
+    RequestEditor *request = window->requestEditor();
+    request->setMode(RequestCodec::Mode::Hex);
+    typeRequest(*window, QStringLiteral("47 45 5"));
+    QVERIFY(!request->isValid());
+    QVERIFY(request->errorLabel()->isVisible());
+    QVERIFY(request->errorLabel()->text().startsWith(QStringLiteral("Line 1, column ")));
+    QTest::keyClicks(request->editor(), QStringLiteral("4"));
+    QVERIFY(request->isValid());
+    QCOMPARE(request->encode().bytes, QByteArray("GET"));
+}
+
+void MainWindowTest::presetFillsTheHost()
+{
+    auto window = makeWindow();
+    typeEndpoint(*window, QStringLiteral("example.test"), 8080);
+    auto *presets = window->findChild<QPushButton *>(QStringLiteral("presets"));
+    QVERIFY(presets && presets->menu());
+    QAction *http11 = nullptr;
+    for (QAction *action : presets->menu()->actions()) {
+        if (action->text().contains(QStringLiteral("HTTP/1.1")))
+            http11 = action;
+    }
+    QVERIFY(http11);
+    http11->trigger();
+    const QString text = window->requestEditor()->text();
+    QCOMPARE(text, RequestCodec::presetText(RequestCodec::Preset::Http11GetClose, QStringLiteral("example.test"), 8080));
+    QVERIFY(text.contains(QStringLiteral("Host: example.test:8080")));
+    QVERIFY(text.contains(QStringLiteral("Connection: close")));
+    QCOMPARE(window->requestEditor()->mode(), RequestCodec::Mode::Text);
+}
+
+void MainWindowTest::reconnectWithUnsavedTranscriptAsks()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    exchange(*window, server);
+    const std::shared_ptr<Transcript> first = window->transcript();
+    QCOMPARE(server.connectionCount(), 1);
+
+    m_dialogs->unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Cancel);
+    QTest::mouseClick(window->connectionBar()->connectButton(), Qt::LeftButton);
+    QCOMPARE(m_dialogs->unsavedQuestions.size(), 1);
+    QCOMPARE(window->session()->state(), Session::State::Closed);
+    QCOMPARE(window->transcript(), first);
+
+    m_dialogs->unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Discard);
+    QTest::mouseClick(window->connectionBar()->connectButton(), Qt::LeftButton);
+    QCOMPARE(m_dialogs->unsavedQuestions.size(), 2);
+    QTRY_COMPARE(window->session()->state(), Session::State::Connected);
+    QTRY_COMPARE(server.connectionCount(), 2);
+    QVERIFY(window->transcript() != first); // each connection its own transcript
+    QVERIFY(!viewText(*window).contains(QStringLiteral("ping")));
+}
+
+void MainWindowTest::reconnectSaveAnswerSavesFirst()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    exchange(*window, server);
+    const QString path = m_dir->filePath(QStringLiteral("before-reconnect.jsonl"));
+    m_dialogs->unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Save);
+    m_dialogs->saveChoices.enqueue(
+        Dialogs::FileChoice{path, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Jsonl)});
+    QVERIFY(window->connectToHost());
+    QVERIFY(QFile::exists(path));
+    QTRY_COMPARE(window->session()->state(), Session::State::Connected);
+
+    // A cancelled save cancels the reconnect.
+    QTest::mouseClick(window->connectionBar()->disconnectButton(), Qt::LeftButton);
+    QTRY_COMPARE(window->session()->state(), Session::State::Closed);
+    window->transcript()->appendData(Transcript::Direction::Received, "more");
+    m_dialogs->unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Save);
+    m_dialogs->saveChoices.enqueue(std::nullopt);
+    QVERIFY(!window->connectToHost());
+    QCOMPARE(window->session()->state(), Session::State::Closed);
+}
+
+void MainWindowTest::clearAsksFirst()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    exchange(*window, server);
+
+    m_dialogs->unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Cancel);
+    QVERIFY(!window->clearTranscript());
+    QVERIFY(window->transcript());
+    QVERIFY(!viewText(*window).isEmpty());
+
+    m_dialogs->unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Discard);
+    QVERIFY(window->clearTranscript());
+    QVERIFY(!window->transcript());
+    QVERIFY(viewText(*window).isEmpty());
+    QCOMPARE(m_dialogs->unsavedQuestions.size(), 2);
+}
+
+void MainWindowTest::closeAsksAndCanBeCancelled()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    exchange(*window, server);
+
+    m_dialogs->unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Cancel);
+    QVERIFY(!window->close());
+    QVERIFY(window->isVisible());
+    m_dialogs->unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Discard);
+    QVERIFY(window->close());
+    QVERIFY(!window->isVisible());
+    QCOMPARE(m_dialogs->unsavedQuestions.size(), 2);
+}
+
+void MainWindowTest::closeWithoutPromptNeverAsks()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    exchange(*window, server);
+    window->closeWithoutPrompt();
+    QVERIFY(!window->isVisible());
+    QVERIFY(m_dialogs->unsavedQuestions.isEmpty());
+}
+
+void MainWindowTest::settingsRememberedAcrossWindows()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    {
+        auto window = makeWindow(QStringLiteral("shared.ini"));
+        QVERIFY(connectTo(*window, server)); // also remembers the host
+        window->disconnectFromHost();
+        QTRY_COMPARE(window->session()->state(), Session::State::Closed);
+        typeEndpoint(*window, QStringLiteral("localhost"), 4242);
+        window->requestEditor()->setMode(RequestCodec::Mode::Hex);
+        window->requestEditor()->setLineEnding(RequestCodec::LineEnding::None);
+        typeRequest(*window, QStringLiteral("de ad"));
+        for (QAction *action : window->findChildren<QAction *>()) {
+            if (action->text() == QStringLiteral("Show &Timestamps"))
+                action->setChecked(true);
+            if (action->text() == QStringLiteral("&Wrap Lines"))
+                action->setChecked(false);
+        }
+        window->resize(700, 500);
+        QVERIFY(window->close()); // nothing unsaved: no question
+        m_settings.reset();
+    }
+    auto window = makeWindow(QStringLiteral("shared.ini"));
+    QCOMPARE(window->connectionBar()->host(), QStringLiteral("localhost"));
+    QCOMPARE(window->connectionBar()->port(), quint16(4242));
+    QCOMPARE(window->connectionBar()->recentHosts(), QStringList{QStringLiteral("127.0.0.1")});
+    QCOMPARE(window->requestEditor()->mode(), RequestCodec::Mode::Hex);
+    QCOMPARE(window->requestEditor()->lineEnding(), RequestCodec::LineEnding::None);
+    QCOMPARE(window->requestEditor()->text(), QStringLiteral("de ad"));
+    QVERIFY(window->transcriptView()->showTimestamps());
+    QVERIFY(!window->transcriptView()->wrapLines());
+    QCOMPARE(window->size(), QSize(700, 500));
+    QVERIFY(m_dialogs->unsavedQuestions.isEmpty());
+}
+
+void MainWindowTest::recentHostsAreKeptAndCapped()
+{
+    AppSettings settings(m_dir->filePath(QStringLiteral("recent.ini")));
+    for (int i = 0; i < 15; ++i)
+        settings.addRecentHost(QStringLiteral("host%1.test").arg(i));
+    settings.addRecentHost(QStringLiteral("HOST3.test")); // moves to the front, one entry
+    const QStringList recent = settings.recentHosts();
+    QCOMPARE(recent.size(), AppSettings::maxRecentHosts);
+    QCOMPARE(recent.first(), QStringLiteral("HOST3.test"));
+    QCOMPARE(recent.at(1), QStringLiteral("host14.test"));
+    QCOMPARE(recent.filter(QStringLiteral("host3.test"), Qt::CaseInsensitive).size(), 1);
+}
+
+void MainWindowTest::settingsFileIsPrivate()
+{
+    const QString path = m_dir->filePath(QStringLiteral("private/settings.ini"));
+    constexpr QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
+        | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+    {
+        AppSettings settings(path);
+        // Private before anything is written, so that no write ever leaves it readable.
+        QVERIFY(QFile::exists(path));
+        QCOMPARE(QFile::permissions(path) & others, QFile::Permissions());
+        QCOMPARE(QFile::permissions(QFileInfo(path).absolutePath()) & others, QFile::Permissions());
+        settings.setHost(QStringLiteral("secret.test"));
+        QVERIFY(settings.sync());
+        QCOMPARE(QFile::permissions(path) & others, QFile::Permissions());
+        QVERIFY(QFile::permissions(path) & QFile::ReadOwner);
+        QVERIFY(QFile::permissions(path) & QFile::WriteOwner);
+    }
+    // QSettings also writes on its own, from the event loop: the file stays
+    // private without our sync() (it was created 0600 before).
+    {
+        const QString own = m_dir->filePath(QStringLiteral("private/own.ini"));
+        AppSettings settings(own);
+        settings.setHost(QStringLiteral("written-by-qsettings.test"));
+        QTRY_VERIFY(readAll(own).contains("written-by-qsettings.test"));
+        QCOMPARE(QFile::permissions(own) & others, QFile::Permissions());
+    }
+    // An existing world-readable file is tightened.
+    QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+    {
+        AppSettings settings(path);
+        settings.setPort(8080);
+        QVERIFY(settings.sync());
+        QCOMPARE(QFile::permissions(path) & others, QFile::Permissions());
+        // ...and again after QSettings rewrites it on its own.
+        settings.setPort(8081);
+    }
+    QCOMPARE(QFile::permissions(path) & others, QFile::Permissions());
+    QCOMPARE(AppSettings(path).port(), quint16(8081));
+
+    // Through the window: closing it writes the file, still private.
+    m_settings = std::make_unique<AppSettings>(m_dir->filePath(QStringLiteral("window.ini")));
+    {
+        MainWindow window(m_settings.get(), m_dialogs);
+        window.show();
+        QVERIFY(window.close());
+    }
+    QCOMPARE(QFile::permissions(m_settings->fileName()) & others, QFile::Permissions());
+}
+
+void MainWindowTest::defaultSettingsUseTestPaths()
+{
+    // Test mode (initTestCase) keeps the user's real settings out of reach:
+    // the default settings live under the test location.
+    const QString location = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
+    QVERIFY2(location.contains(QStringLiteral("qttest")), qPrintable(location));
+    const QString expected = location + QStringLiteral("/Socketeer/Socketeer.conf");
+    const bool existed = QFile::exists(expected);
+    {
+        AppSettings settings;
+        QCOMPARE(settings.fileName(), expected);
+        QCOMPARE(QFile::permissions(expected) & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+    }
+    if (!existed)
+        QFile::remove(expected);
+}
+
+namespace {
+
+void collectAccessible(QAccessibleInterface *iface, QList<QAccessibleInterface *> &out, int depth = 0)
+{
+    if (!iface || depth > 40)
+        return;
+    out.append(iface);
+    for (int i = 0; i < iface->childCount(); ++i)
+        collectAccessible(iface->child(i), out, depth + 1);
+}
+
+QAccessibleInterface *findByName(QWidget *root, const QString &name, int *count)
+{
+    QList<QAccessibleInterface *> all;
+    collectAccessible(QAccessible::queryAccessibleInterface(root), all);
+    QAccessibleInterface *found = nullptr;
+    *count = 0;
+    for (QAccessibleInterface *iface : all) {
+        if (iface->text(QAccessible::Name) == name) {
+            ++*count;
+            found = iface;
+        }
+    }
+    return found;
+}
+
+} // namespace
+
+void MainWindowTest::accessibleNamesAndInterfaces()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    server.setGreeting("greetings from the server\r\n");
+    auto window = makeWindow();
+
+    struct Expected {
+        QString name;
+        QObject *object;
+        QAccessible::Role role;
+    };
+    const QList<Expected> controls = {
+        {QStringLiteral("Host"), window->connectionBar()->hostEdit(), QAccessible::EditableText},
+        {QStringLiteral("Port"), window->connectionBar()->portBox(), QAccessible::SpinBox},
+        {QStringLiteral("Request"), window->requestEditor()->editor(), QAccessible::EditableText},
+        {QStringLiteral("Connect"), window->connectionBar()->connectButton(), QAccessible::Button},
+        {QStringLiteral("Disconnect"), window->connectionBar()->disconnectButton(), QAccessible::Button},
+        {QStringLiteral("Send"), window->requestEditor()->sendButton(), QAccessible::Button},
+        {QStringLiteral("Transcript"), window->transcriptView(), QAccessible::EditableText},
+    };
+    QHash<QString, QAccessibleInterface *> byName;
+    for (const Expected &control : controls) {
+        int count = 0;
+        QAccessibleInterface *iface = findByName(window.get(), control.name, &count);
+        QVERIFY2(iface, qPrintable(control.name));
+        QVERIFY2(count == 1, qPrintable(control.name + QStringLiteral(": %1 interfaces").arg(count)));
+        QCOMPARE(iface->object(), control.object);
+        QCOMPARE(iface->role(), control.role);
+        byName.insert(control.name, iface);
+    }
+
+    // Host, Port and Request can be typed into by a screen reader.
+    auto replaceAll = [](QAccessibleInterface *iface, const QString &text) {
+        QAccessibleTextInterface *current = iface->textInterface();
+        QAccessibleEditableTextInterface *editable = iface->editableTextInterface();
+        QVERIFY(current);
+        QVERIFY(editable);
+        editable->replaceText(0, current->characterCount(), text);
+    };
+    replaceAll(byName.value(QStringLiteral("Host")), QStringLiteral("127.0.0.1"));
+    QCOMPARE(window->connectionBar()->host(), QStringLiteral("127.0.0.1"));
+    replaceAll(byName.value(QStringLiteral("Port")), QString::number(server.serverPort()));
+    QCOMPARE(window->connectionBar()->port(), server.serverPort());
+    replaceAll(byName.value(QStringLiteral("Request")), QStringLiteral("via a11y"));
+    QCOMPARE(window->requestEditor()->text(), QStringLiteral("via a11y"));
+
+    // Press Connect as a screen reader would.
+    QAccessibleInterface *connectIface = byName.value(QStringLiteral("Connect"));
+    QVERIFY(connectIface->actionInterface());
+    QVERIFY(connectIface->state().disabled == false);
+    connectIface->actionInterface()->doAction(QAccessibleActionInterface::pressAction());
+    QTRY_COMPARE(window->session()->state(), Session::State::Connected);
+    QVERIFY(byName.value(QStringLiteral("Connect"))->state().disabled);
+    QVERIFY(!byName.value(QStringLiteral("Disconnect"))->state().disabled);
+
+    // The transcript reads out what was received.
+    QTRY_VERIFY(window->transcriptView()->toPlainText().contains(QStringLiteral("greetings")));
+    QAccessibleTextInterface *transcript = byName.value(QStringLiteral("Transcript"))->textInterface();
+    QVERIFY(transcript);
+    const QString spoken = transcript->text(0, transcript->characterCount());
+    QVERIFY2(spoken.contains(QStringLiteral("< greetings from the server\\r\\n")), qPrintable(spoken));
+    QVERIFY(byName.value(QStringLiteral("Transcript"))->state().readOnly);
+
+    // The host combo has another name (on Linux, Qt reports a combo's text
+    // as its accessible name; the name set is for the other platforms).
+    QCOMPARE(window->connectionBar()->hostCombo()->accessibleName(), QStringLiteral("Recent hosts"));
+}
+
+void MainWindowTest::everyControlHasNameAndTooltip()
+{
+    auto window = makeWindow();
+    const QList<QWidget *> widgets = window->findChildren<QWidget *>();
+    int checked = 0;
+    for (QWidget *w : widgets) {
+        const bool control = qobject_cast<QAbstractButton *>(w) || qobject_cast<QComboBox *>(w)
+            || qobject_cast<QAbstractSpinBox *>(w) || qobject_cast<QPlainTextEdit *>(w)
+            || qobject_cast<QLineEdit *>(w);
+        if (!control)
+            continue;
+        if (qobject_cast<QAbstractSpinBox *>(w->parentWidget()) || qobject_cast<QLineEdit *>(w->parentWidget()))
+            continue; // parts of a control: the spin box's line edit, the clear button
+        if (w->objectName().startsWith(QLatin1String("qt_")))
+            continue; // Qt's internal buttons (clear button, scroll arrows)
+        ++checked;
+        const QString what = QString::fromLatin1(w->metaObject()->className()) + QLatin1Char(' ') + w->objectName()
+            + QLatin1String(" in ") + QString::fromLatin1(w->parentWidget()->metaObject()->className());
+        QVERIFY2(!w->accessibleName().isEmpty(), qPrintable(what + QLatin1String(" has no accessible name")));
+        QVERIFY2(!w->toolTip().isEmpty(), qPrintable(what + QLatin1String(" has no tooltip")));
+    }
+    QVERIFY(checked >= 10);
+    auto *mode = window->findChild<QComboBox *>(QStringLiteral("requestMode"));
+    auto *lineEnding = window->findChild<QComboBox *>(QStringLiteral("lineEnding"));
+    QVERIFY(mode && lineEnding);
+    QCOMPARE(mode->accessibleName(), QStringLiteral("Request mode"));
+    QCOMPARE(lineEnding->accessibleName(), QStringLiteral("Line ending"));
+    QCOMPARE(lineEnding->currentData().value<RequestCodec::LineEnding>(), RequestCodec::LineEnding::CRLF);
+    QCOMPARE(window->findChild<QPushButton *>(QStringLiteral("presets"))->accessibleName(), QStringLiteral("Presets"));
+}
+
+void MainWindowTest::standardShortcuts()
+{
+    auto window = makeWindow();
+    auto hasShortcut = [&window](const QKeySequence &sequence) {
+        for (QAction *action : window->findChildren<QAction *>()) {
+            if (action->shortcuts().contains(sequence))
+                return true;
+        }
+        return false;
+    };
+    QVERIFY(hasShortcut(QKeySequence(Qt::CTRL | Qt::Key_O)));
+    QVERIFY(hasShortcut(QKeySequence(Qt::CTRL | Qt::Key_S)));
+    QVERIFY(hasShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q)));
+    QVERIFY(hasShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return)));
+    QVERIFY(hasShortcut(QKeySequence(QKeySequence::Copy)));
+    QVERIFY(hasShortcut(QKeySequence(QKeySequence::SelectAll)));
+
+    // Nothing to save before the first connection: no dialog.
+    QTest::keyClick(window.get(), Qt::Key_S, Qt::ControlModifier);
+    QCOMPARE(m_dialogs->saveDialogs, 0);
+}
+
+void MainWindowTest::aboutShowsVersions()
+{
+    auto window = makeWindow();
+    window->showAbout();
+    QVERIFY(m_dialogs->aboutText.contains(QStringLiteral("Socketeer")));
+    QVERIFY(m_dialogs->aboutText.contains(QStringLiteral(SOCKETEER_VERSION)));
+    QVERIFY(m_dialogs->aboutText.contains(QString::fromLatin1(qVersion())));
+}
+
+void MainWindowTest::appIconHasEverySize()
+{
+    // The PNGs are in the resources and the icon renders at every size.
+    const QIcon icon = appIcon();
+    QVERIFY(!icon.isNull());
+    for (int size : {16, 32, 48, 64, 128, 256}) {
+        const QImage png(QStringLiteral(":/icons/socketeer-%1.png").arg(size));
+        QCOMPARE(png.size(), QSize(size, size));
+        QCOMPARE(icon.pixmap(QSize(size, size)).size(), QSize(size, size));
+    }
+    // Without an SVG reader (no SVG icon engine to scale), the PNGs are
+    // what the icon is made of.
+    if (!QImageReader::supportedImageFormats().contains("svg")) {
+        const QList<QSize> sizes = icon.availableSizes();
+        for (int size : {16, 32, 48, 64, 128, 256})
+            QVERIFY(sizes.contains(QSize(size, size)));
+    }
+}
+
+QTEST_MAIN(MainWindowTest)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <memory>
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include "requestcodec.h"
+
+class QSettings;
+
+// The window's remembered state, in QSettings (organization and application
+// "Socketeer"). The file is private: it is created 0600 before QSettings
+// writes to it, every sync() leaves it 0600, and a settings folder this
+// class creates is 0700.
+//
+// Getters return defaults for missing or unreadable values. Setters only
+// change memory; sync() writes.
+class AppSettings
+{
+public:
+    static constexpr int maxRecentHosts = 10;
+
+    // The user's settings (QSettings native format, user scope).
+    AppSettings();
+    // Settings in an INI file at `fileName` (tests, portable setups).
+    explicit AppSettings(const QString &fileName);
+    ~AppSettings(); // syncs
+
+    AppSettings(const AppSettings &) = delete;
+    AppSettings &operator=(const AppSettings &) = delete;
+
+    QString fileName() const;
+
+    QString host() const;
+    void setHost(const QString &host);
+    // Most recent first, at most maxRecentHosts, no duplicates.
+    QStringList recentHosts() const;
+    // Moves (or adds) `host` to the front of the recent hosts.
+    void addRecentHost(const QString &host);
+    quint16 port() const; // 80 when unset
+    void setPort(quint16 port);
+
+    QString requestText() const;
+    void setRequestText(const QString &text);
+    RequestCodec::Mode requestMode() const;
+    void setRequestMode(RequestCodec::Mode mode);
+    RequestCodec::LineEnding lineEnding() const; // CRLF when unset
+    void setLineEnding(RequestCodec::LineEnding lineEnding);
+
+    bool showTimestamps() const; // false when unset
+    void setShowTimestamps(bool show);
+    bool wrapLines() const; // true when unset
+    void setWrapLines(bool wrap);
+
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray &geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray &state);
+    QByteArray splitterState() const;
+    void setSplitterState(const QByteArray &state);
+
+    // Folder last used in a file dialog; empty when unset.
+    QString lastDirectory() const;
+    void setLastDirectory(const QString &directory);
+
+    // Writes to disk and makes the file owner-only (0600). Returns false if
+    // the file could not be written or its mode could not be set.
+    bool sync();
+
+private:
+    void prepareFile();
+
+    std::unique_ptr<QSettings> m_settings;
+};

@@ -1,0 +1,425 @@
+#include "mainwindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLocale>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QVBoxLayout>
+
+#include "appsettings.h"
+#include "connectionbar.h"
+#include "dialogs.h"
+#include "requesteditor.h"
+#include "sessionstatus.h"
+#include "transcript.h"
+#include "transcriptview.h"
+#include "transcriptwindow.h"
+#include "version.h"
+
+namespace {
+
+QAction *makeAction(QObject *parent, const QString &themeIcon, QStyle::StandardPixmap fallback,
+                    const QString &text, const QString &toolTip)
+{
+    auto *action = new QAction(text, parent);
+    if (!themeIcon.isEmpty())
+        action->setIcon(QIcon::fromTheme(themeIcon, QApplication::style()->standardIcon(fallback)));
+    action->setToolTip(toolTip);
+    action->setStatusTip(toolTip);
+    return action;
+}
+
+QKeySequence standardOr(QKeySequence::StandardKey key, const QKeySequence &fallback)
+{
+    const QKeySequence sequence(key);
+    return sequence.isEmpty() ? fallback : sequence;
+}
+
+} // namespace
+
+MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settings)
+    , m_dialogs(dialogs)
+    , m_files(dialogs, settings)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setAccessibleName(tr("Socketeer"));
+
+    m_connection = new ConnectionBar(this);
+    m_request = new RequestEditor(this);
+    m_view = new TranscriptView(this);
+
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->setObjectName(QStringLiteral("splitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(m_request);
+    m_splitter->addWidget(m_view);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 3);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(m_connection);
+    layout->addWidget(m_splitter, 1);
+    setCentralWidget(central);
+
+    m_status = new SessionStatus(&m_session, statusBar(), this);
+
+    createActions();
+    createMenus();
+    connectParts();
+    loadSettings();
+    onStateChanged(m_session.state());
+}
+
+MainWindow::~MainWindow()
+{
+    // Stop the session before the parts observing it go away.
+    m_session.disconnect(this);
+    m_session.abort();
+}
+
+void MainWindow::createActions()
+{
+    m_openAction = makeAction(this, QStringLiteral("document-open"), QStyle::SP_DialogOpenButton,
+                              tr("&Open Transcript..."), tr("Open a saved JSONL transcript in a new window"));
+    m_openAction->setShortcut(standardOr(QKeySequence::Open, QKeySequence(Qt::CTRL | Qt::Key_O)));
+    m_saveAction = makeAction(this, QStringLiteral("document-save"), QStyle::SP_DialogSaveButton,
+                              tr("&Save Transcript..."),
+                              tr("Save this connection's transcript (text, raw, hexdump or JSONL)"));
+    m_saveAction->setShortcut(standardOr(QKeySequence::Save, QKeySequence(Qt::CTRL | Qt::Key_S)));
+    m_quitAction = makeAction(this, QStringLiteral("application-exit"), QStyle::SP_DialogCloseButton,
+                              tr("&Quit"), tr("Quit Socketeer"));
+    m_quitAction->setShortcut(standardOr(QKeySequence::Quit, QKeySequence(Qt::CTRL | Qt::Key_Q)));
+    m_quitAction->setMenuRole(QAction::QuitRole);
+
+    m_copyAction = makeAction(this, QStringLiteral("edit-copy"), QStyle::SP_FileIcon, tr("&Copy"),
+                              tr("Copy the selected transcript text"));
+    m_copyAction->setShortcut(QKeySequence::Copy);
+    m_copyAction->setEnabled(false);
+    m_selectAllAction = makeAction(this, QStringLiteral("edit-select-all"), QStyle::SP_FileIcon,
+                                   tr("Select &All"), tr("Select the whole transcript"));
+    m_selectAllAction->setShortcut(QKeySequence::SelectAll);
+    m_clearAction = makeAction(this, QStringLiteral("edit-clear"), QStyle::SP_DialogResetButton,
+                               tr("C&lear Transcript"),
+                               tr("Forget the transcript shown (asks first if it is unsaved)"));
+
+    m_timestampsAction = makeAction(this, QString(), QStyle::SP_FileIcon, tr("Show &Timestamps"),
+                                    tr("Show the time of each line since the connection started"));
+    m_timestampsAction->setCheckable(true);
+    m_wrapAction = makeAction(this, QString(), QStyle::SP_FileIcon, tr("&Wrap Lines"),
+                              tr("Wrap long transcript lines at the window edge"));
+    m_wrapAction->setCheckable(true);
+
+    m_connectAction = makeAction(this, QStringLiteral("network-connect"), QStyle::SP_MediaPlay,
+                                 tr("&Connect to Host"), tr("Open a TCP connection to the host and port"));
+    m_disconnectAction = makeAction(this, QStringLiteral("network-disconnect"), QStyle::SP_MediaStop,
+                                    tr("&Disconnect from Host"), tr("Close the connection"));
+    m_sendAction = makeAction(this, QStringLiteral("mail-send"), QStyle::SP_ArrowRight, tr("&Send Request"),
+                              tr("Send the request (Ctrl+Return)"));
+    // Window-wide, so it also works while typing in the request editor. It
+    // stays enabled: sending while not connected explains itself.
+    m_sendAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    m_sendAction->setShortcutContext(Qt::WindowShortcut);
+
+    m_aboutAction = makeAction(this, QStringLiteral("help-about"), QStyle::SP_MessageBoxInformation,
+                               tr("&About Socketeer"), tr("Version and credits"));
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openAction);
+    file->addAction(m_saveAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_copyAction);
+    edit->addAction(m_selectAllAction);
+    edit->addSeparator();
+    edit->addAction(m_clearAction);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_timestampsAction);
+    view->addAction(m_wrapAction);
+
+    QMenu *connection = menuBar()->addMenu(tr("Co&nnection"));
+    connection->addAction(m_connectAction);
+    connection->addAction(m_disconnectAction);
+    connection->addSeparator();
+    connection->addAction(m_sendAction);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAction);
+
+    for (QMenu *menu : {file, edit, view, connection, help})
+        menu->setToolTipsVisible(true);
+}
+
+void MainWindow::connectParts()
+{
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::openTranscript);
+    connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveTranscript);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+    connect(m_copyAction, &QAction::triggered, m_view, &QPlainTextEdit::copy);
+    connect(m_selectAllAction, &QAction::triggered, m_view, &QPlainTextEdit::selectAll);
+    connect(m_view, &QPlainTextEdit::copyAvailable, m_copyAction, &QAction::setEnabled);
+    connect(m_clearAction, &QAction::triggered, this, &MainWindow::clearTranscript);
+    connect(m_timestampsAction, &QAction::toggled, m_view, &TranscriptView::setShowTimestamps);
+    connect(m_wrapAction, &QAction::toggled, m_view, &TranscriptView::setWrapLines);
+    connect(m_connectAction, &QAction::triggered, this, &MainWindow::connectToHost);
+    connect(m_disconnectAction, &QAction::triggered, this, &MainWindow::disconnectFromHost);
+    connect(m_sendAction, &QAction::triggered, this, &MainWindow::sendRequest);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
+
+    connect(m_connection, &ConnectionBar::connectClicked, this, &MainWindow::connectToHost);
+    connect(m_connection, &ConnectionBar::disconnectClicked, this, &MainWindow::disconnectFromHost);
+    connect(m_connection, &ConnectionBar::endpointChanged, this, &MainWindow::updateActions);
+    connect(m_request, &RequestEditor::sendClicked, this, &MainWindow::sendRequest);
+    connect(m_request, &RequestEditor::presetChosen, this, &MainWindow::applyPreset);
+
+    connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
+    connect(&m_session, &Session::transcriptStarted, this, &MainWindow::onTranscriptStarted);
+}
+
+void MainWindow::loadSettings()
+{
+    m_connection->setRecentHosts(m_settings->recentHosts());
+    m_connection->setHost(m_settings->host());
+    m_connection->setPort(m_settings->port());
+    m_request->setMode(m_settings->requestMode());
+    m_request->setLineEnding(m_settings->lineEnding());
+    m_request->setText(m_settings->requestText());
+    m_timestampsAction->setChecked(m_settings->showTimestamps());
+    m_view->setShowTimestamps(m_settings->showTimestamps());
+    m_wrapAction->setChecked(m_settings->wrapLines());
+    m_view->setWrapLines(m_settings->wrapLines());
+
+    if (!restoreGeometry(m_settings->windowGeometry())) {
+        // A comfortable first size, in text units so it scales with the font.
+        const QFontMetrics metrics(m_view->font());
+        resize(metrics.horizontalAdvance(QLatin1Char('M')) * 110, metrics.lineSpacing() * 46);
+    }
+    restoreState(m_settings->windowState());
+    if (!m_splitter->restoreState(m_settings->splitterState())) {
+        const int line = QFontMetrics(m_view->font()).lineSpacing();
+        m_splitter->setSizes({line * 13, line * 27}); // request small, transcript large
+    }
+}
+
+void MainWindow::saveSettings()
+{
+    if (m_persistEndpoint) {
+        m_settings->setHost(m_connection->host());
+        m_settings->setPort(m_connection->port());
+        m_settings->setRequestText(m_request->text());
+        m_settings->setRequestMode(m_request->mode());
+        m_settings->setLineEnding(m_request->lineEnding());
+    }
+    m_settings->setShowTimestamps(m_timestampsAction->isChecked());
+    m_settings->setWrapLines(m_wrapAction->isChecked());
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowState(saveState());
+    m_settings->setSplitterState(m_splitter->saveState());
+    m_settings->sync();
+}
+
+void MainWindow::setEndpoint(const QString &host, quint16 port)
+{
+    m_connection->setHost(host);
+    m_connection->setPort(port);
+}
+
+void MainWindow::applyPreset(RequestCodec::Preset preset)
+{
+    m_request->applyPreset(preset, Session::normalizeHost(m_connection->host()), m_connection->port());
+}
+
+bool MainWindow::connectToHost()
+{
+    if (!m_connection->canConnect()) {
+        statusBar()->showMessage(m_session.isActive() ? tr("Already connected; disconnect first.")
+                                                      : tr("Enter a host to connect to."));
+        return false;
+    }
+    if (!m_files.maybeSave(this, m_transcript, tr("Save it before connecting again?")))
+        return false;
+    const QString host = m_connection->host();
+    const quint16 port = m_connection->port();
+    if (!m_session.connectToHost(host, port)) {
+        statusBar()->showMessage(tr("Cannot connect now: the connection is %1.").arg(Session::stateName(m_session.state())));
+        return false;
+    }
+    if (m_persistEndpoint) {
+        m_settings->addRecentHost(host);
+        m_connection->setRecentHosts(m_settings->recentHosts());
+    }
+    return true;
+}
+
+void MainWindow::disconnectFromHost()
+{
+    if (m_session.state() == Session::State::Connected)
+        m_session.disconnectFromHost();
+    else if (m_session.isActive())
+        m_session.abort();
+}
+
+bool MainWindow::sendRequest()
+{
+    if (m_session.state() != Session::State::Connected) {
+        statusBar()->showMessage(tr("Not sent: not connected. Connect to a host first."));
+        return false;
+    }
+    const RequestCodec::Result result = m_request->encode();
+    if (!result.ok()) {
+        statusBar()->showMessage(tr("Not sent: the request is invalid (line %1, column %2: %3).")
+                                     .arg(result.error.line)
+                                     .arg(result.error.column)
+                                     .arg(result.error.message));
+        return false;
+    }
+    if (result.bytes.isEmpty()) {
+        statusBar()->showMessage(tr("Nothing to send: the request is empty."));
+        return false;
+    }
+    QString whyNot;
+    if (!m_session.send(result.bytes, &whyNot)) {
+        statusBar()->showMessage(whyNot);
+        return false;
+    }
+    statusBar()->showMessage(tr("Sent %1.").arg(QLocale().formattedDataSize(result.bytes.size(), 1,
+                                                                             QLocale::DataSizeTraditionalFormat)),
+                             5000);
+    return true;
+}
+
+bool MainWindow::saveTranscript()
+{
+    if (!m_transcript || m_transcript->isEmpty()) {
+        statusBar()->showMessage(tr("Nothing to save yet: connect first."));
+        return false;
+    }
+    const std::optional<QString> path = m_files.saveAs(this, *m_transcript);
+    if (!path)
+        return false;
+    statusBar()->showMessage(tr("Transcript saved to %1").arg(*path));
+    return true;
+}
+
+TranscriptWindow *MainWindow::openTranscript()
+{
+    QString path;
+    std::shared_ptr<Transcript> transcript = m_files.open(this, &path);
+    if (!transcript)
+        return nullptr;
+    auto *window = new TranscriptWindow(std::move(transcript), path, m_dialogs, m_settings, this);
+    window->show();
+    Q_EMIT transcriptWindowOpened(window);
+    return window;
+}
+
+bool MainWindow::clearTranscript()
+{
+    if (m_session.isActive()) {
+        statusBar()->showMessage(tr("Disconnect before clearing the transcript."));
+        return false;
+    }
+    if (!m_files.maybeSave(this, m_transcript, tr("Save it before clearing?")))
+        return false;
+    disconnect(m_modifiedConnection);
+    disconnect(m_appendedConnection);
+    m_transcript.reset();
+    m_view->setTranscript(nullptr);
+    statusBar()->showMessage(tr("Transcript cleared."), 5000);
+    updateActions();
+    updateTitle();
+    return true;
+}
+
+void MainWindow::showAbout()
+{
+    m_dialogs->showAbout(this, tr("About Socketeer"),
+                         tr("<h3>Socketeer %1</h3>"
+                            "<p>Connect to a TCP service, send a request and watch the reply stream live.</p>"
+                            "<p>Built with Qt %2 (running on Qt %3).</p>")
+                             .arg(QStringLiteral(SOCKETEER_VERSION), QStringLiteral(QT_VERSION_STR),
+                                  QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeWithoutPrompt()
+{
+    m_skipUnsavedPrompt = true;
+    close();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!m_skipUnsavedPrompt && !m_files.maybeSave(this, m_transcript, tr("Save it before quitting?"))) {
+        event->ignore();
+        return;
+    }
+    saveSettings();
+    m_session.abort();
+    event->accept();
+}
+
+void MainWindow::onStateChanged(Session::State state)
+{
+    m_connection->setSessionState(state);
+    m_request->setSendAllowed(state == Session::State::Connected);
+    updateActions();
+    updateTitle();
+}
+
+void MainWindow::onTranscriptStarted(std::shared_ptr<Transcript> transcript)
+{
+    disconnect(m_modifiedConnection);
+    disconnect(m_appendedConnection);
+    m_transcript = std::move(transcript);
+    m_view->setTranscript(m_transcript);
+    if (m_transcript) {
+        m_modifiedConnection = connect(m_transcript.get(), &Transcript::modifiedChanged, this, &MainWindow::updateTitle);
+        // The title's unsaved mark waits for the first data (events alone are
+        // not worth saving); after that, appends cost nothing here.
+        m_appendedConnection = connect(m_transcript.get(), &Transcript::entriesAppended, this, [this] {
+            if (!isWindowModified() && m_transcript && m_transcript->hasData() && m_transcript->isModified())
+                setWindowModified(true);
+        });
+    }
+    updateActions();
+    updateTitle();
+}
+
+void MainWindow::updateActions()
+{
+    const bool active = m_session.isActive();
+    m_connectAction->setEnabled(m_connection->canConnect());
+    m_disconnectAction->setEnabled(m_connection->disconnectButton()->isEnabled());
+    m_saveAction->setEnabled(m_transcript != nullptr);
+    m_clearAction->setEnabled(m_transcript != nullptr && !active);
+}
+
+void MainWindow::updateTitle()
+{
+    if (!m_transcript || m_transcript->host().isEmpty()) {
+        setWindowTitle(tr("Socketeer"));
+        setWindowModified(false);
+        return;
+    }
+    const QHostAddress literal(m_transcript->host());
+    const QString peer = literal.isNull()
+        ? m_transcript->host() + QLatin1Char(':') + QString::number(m_transcript->port())
+        : Session::formatEndpoint(literal, m_transcript->port());
+    setWindowTitle(tr("%1[*] \u2014 Socketeer").arg(peer));
+    setWindowModified(m_transcript->hasData() && m_transcript->isModified());
+}

@@ -1,0 +1,109 @@
+#pragma once
+
+#include <memory>
+
+#include <QMainWindow>
+
+#include "requestcodec.h"
+#include "session.h"
+#include "transcriptfiles.h"
+
+class AppSettings;
+class ConnectionBar;
+class Dialogs;
+class QAction;
+class QSplitter;
+class RequestEditor;
+class SessionStatus;
+class Transcript;
+class TranscriptView;
+class TranscriptWindow;
+
+// The main window: creates the parts (connection bar, request editor,
+// transcript view, status) around one Session and connects them. The logic
+// lives in the parts; what is here is wiring and the few decisions that
+// need more than one part (asking before discarding an unsaved transcript).
+//
+// Every question to the person goes through `dialogs`; settings are read at
+// construction and written when the window closes.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Session *session() { return &m_session; }
+    // The transcript shown (the current or last connection's); null before
+    // the first connection and after Clear.
+    std::shared_ptr<Transcript> transcript() const { return m_transcript; }
+
+    ConnectionBar *connectionBar() const { return m_connection; }
+    RequestEditor *requestEditor() const { return m_request; }
+    TranscriptView *transcriptView() const { return m_view; }
+
+    void setEndpoint(const QString &host, quint16 port);
+    void applyPreset(RequestCodec::Preset preset);
+    // Off for the demo: its throw-away host and port are not remembered.
+    void setPersistEndpoint(bool persist) { m_persistEndpoint = persist; }
+
+    // The user's commands. Each reports in the status bar what it did or
+    // why it did nothing.
+    bool connectToHost(); // asks first if the transcript is unsaved
+    void disconnectFromHost();
+    bool sendRequest();
+    bool saveTranscript();
+    TranscriptWindow *openTranscript();
+    bool clearTranscript(); // asks first if unsaved
+    void showAbout();
+
+    // Closes without asking about unsaved data (--quit-on-close).
+    void closeWithoutPrompt();
+    void saveSettings();
+
+Q_SIGNALS:
+    void transcriptWindowOpened(TranscriptWindow *window);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void connectParts();
+    void loadSettings();
+    void onStateChanged(Session::State state);
+    void onTranscriptStarted(std::shared_ptr<Transcript> transcript);
+    void updateActions();
+    void updateTitle();
+
+    AppSettings *m_settings;
+    Dialogs *m_dialogs;
+    TranscriptFiles m_files;
+    Session m_session;
+    std::shared_ptr<Transcript> m_transcript;
+    QMetaObject::Connection m_modifiedConnection;
+    QMetaObject::Connection m_appendedConnection;
+
+    ConnectionBar *m_connection = nullptr;
+    RequestEditor *m_request = nullptr;
+    TranscriptView *m_view = nullptr;
+    QSplitter *m_splitter = nullptr;
+    SessionStatus *m_status = nullptr;
+
+    QAction *m_openAction = nullptr;
+    QAction *m_saveAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_copyAction = nullptr;
+    QAction *m_selectAllAction = nullptr;
+    QAction *m_clearAction = nullptr;
+    QAction *m_timestampsAction = nullptr;
+    QAction *m_wrapAction = nullptr;
+    QAction *m_connectAction = nullptr;
+    QAction *m_disconnectAction = nullptr;
+    QAction *m_sendAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+
+    bool m_persistEndpoint = true;
+    bool m_skipUnsavedPrompt = false;
+};

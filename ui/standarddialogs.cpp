@@ -1,0 +1,51 @@
+#include "standarddialogs.h"
+
+#include <QFileDialog>
+#include <QMessageBox>
+
+std::optional<Dialogs::FileChoice> StandardDialogs::chooseSaveFile(QWidget *parent, const QString &title,
+                                                                   const QString &suggestedPath,
+                                                                   const QStringList &filters,
+                                                                   const QString &selectedFilter)
+{
+    QString filter = selectedFilter;
+    const QString path = QFileDialog::getSaveFileName(parent, title, suggestedPath,
+                                                      filters.join(QStringLiteral(";;")), &filter);
+    if (path.isEmpty())
+        return std::nullopt;
+    return FileChoice{path, filter};
+}
+
+QString StandardDialogs::chooseOpenFile(QWidget *parent, const QString &title, const QString &directory,
+                                        const QStringList &filters)
+{
+    return QFileDialog::getOpenFileName(parent, title, directory, filters.join(QStringLiteral(";;")));
+}
+
+Dialogs::UnsavedAnswer StandardDialogs::askUnsaved(QWidget *parent, const QString &question)
+{
+    QMessageBox box(QMessageBox::Warning, QObject::tr("Unsaved transcript"),
+                    QObject::tr("The transcript has data that has not been saved."),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, parent);
+    box.setInformativeText(question);
+    box.setDefaultButton(QMessageBox::Save);
+    box.setEscapeButton(QMessageBox::Cancel);
+    switch (box.exec()) {
+    case QMessageBox::Save:
+        return UnsavedAnswer::Save;
+    case QMessageBox::Discard:
+        return UnsavedAnswer::Discard;
+    default:
+        return UnsavedAnswer::Cancel;
+    }
+}
+
+void StandardDialogs::showError(QWidget *parent, const QString &title, const QString &message)
+{
+    QMessageBox::critical(parent, title, message);
+}
+
+void StandardDialogs::showAbout(QWidget *parent, const QString &title, const QString &text)
+{
+    QMessageBox::about(parent, title, text);
+}

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "dialogs.h"
+
+// The real dialogs: QFileDialog and QMessageBox, window-modal where the
+// platform supports it.
+class StandardDialogs : public Dialogs
+{
+public:
+    std::optional<FileChoice> chooseSaveFile(QWidget *parent, const QString &title,
+                                             const QString &suggestedPath,
+                                             const QStringList &filters,
+                                             const QString &selectedFilter) override;
+    QString chooseOpenFile(QWidget *parent, const QString &title, const QString &directory,
+                           const QStringList &filters) override;
+    UnsavedAnswer askUnsaved(QWidget *parent, const QString &question) override;
+    void showError(QWidget *parent, const QString &title, const QString &message) override;
+    void showAbout(QWidget *parent, const QString &title, const QString &text) override;
+};

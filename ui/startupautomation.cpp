@@ -1,0 +1,147 @@
+#include "startupautomation.h"
+
+#include <QDir>
+#include <QFile>
+#include <QStatusBar>
+#include <QTimer>
+
+#include <utility>
+
+#include "exitcodes.h"
+#include "headlessrunner.h"
+#include "mainwindow.h"
+#include "requestcodec.h"
+#include "transcriptio.h"
+#include "uilogging.h"
+
+StartupAutomation::StartupAutomation(MainWindow *window, const CommandLineOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_window(window)
+    , m_session(window->session())
+    , m_options(options)
+{
+    Session *session = m_session;
+    connect(this, &StartupAutomation::connectRequested, window, &MainWindow::connectToHost);
+    connect(this, &StartupAutomation::message, window, [window](const QString &text) {
+        // Keep an error already shown (e.g. "Connection refused by ..."): add to it.
+        QStatusBar *bar = window->statusBar();
+        const QString shown = bar->currentMessage();
+        bar->showMessage(shown.isEmpty() ? text : shown + QStringLiteral(" \u2014 ") + text);
+    });
+    // No "save changes?" when automation quits.
+    connect(this, &StartupAutomation::quitRequested, window, &MainWindow::closeWithoutPrompt);
+    connect(session, &Session::transcriptStarted, this, &StartupAutomation::onTranscriptStarted);
+    // On the state rather than on connected(): send() needs State::Connected.
+    connect(session, &Session::stateChanged, this, [this](Session::State state) {
+        if (state == Session::State::Connected)
+            onConnected();
+    });
+    connect(session, &Session::finished, this, &StartupAutomation::onFinished);
+}
+
+void StartupAutomation::start()
+{
+    // As in headless mode, everything that can fail before connecting fails
+    // here, before any traffic: then nothing is connected or sent.
+    for (const CommandLineOptions::SendItem &item : std::as_const(m_options.sends)) {
+        if (item.isFile) {
+            QFile file(item.value);
+            if (!file.open(QIODevice::ReadOnly)) {
+                fail(tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(item.value), file.errorString()),
+                     toInt(ExitCode::FileError));
+                return;
+            }
+            m_pending.append(file.readAll());
+        } else {
+            // The same bytes as --send in headless mode: typed newlines kept.
+            const RequestCodec::Result result = RequestCodec::encodeTextVerbatim(item.value);
+            if (!result.ok()) {
+                fail(tr("--send: %1").arg(result.error.toString()), toInt(ExitCode::UsageError));
+                return;
+            }
+            m_pending.append(result.bytes);
+        }
+    }
+    if (m_options.connectAtStart)
+        QTimer::singleShot(0, this, &StartupAutomation::connectRequested);
+}
+
+void StartupAutomation::fail(const QString &text, int exitCode)
+{
+    qCWarning(lcUi).noquote() << text;
+    m_armed = false;
+    m_done = true;
+    m_exitCode = exitCode;
+    m_pending.clear();
+    QTimer::singleShot(0, this, [this, text] {
+        Q_EMIT message(text);
+        if (m_options.quitOnClose)
+            Q_EMIT quitRequested(m_exitCode);
+    });
+}
+
+int StartupAutomation::exitCodeFor(const Session &session)
+{
+    if (session.endReason() != Session::EndReason::Error)
+        return toInt(ExitCode::Success);
+    return toInt(exitCodeForError(session.error()));
+}
+
+void StartupAutomation::onTranscriptStarted()
+{
+    if (m_armed) {
+        m_armed = false;
+        m_watching = true;
+    }
+}
+
+void StartupAutomation::onConnected()
+{
+    if (!m_watching)
+        return;
+    const QList<QByteArray> pending = std::exchange(m_pending, {});
+    for (const QByteArray &bytes : pending) {
+        QString whyNot;
+        if (!bytes.isEmpty() && !m_session->send(bytes, &whyNot)) {
+            Q_EMIT message(whyNot);
+            break;
+        }
+    }
+}
+
+void StartupAutomation::onFinished()
+{
+    if (!m_watching)
+        return;
+    m_watching = false;
+    m_done = true;
+    m_exitCode = exitCodeFor(*m_session);
+    // As in headless mode, a network failure stays the primary cause.
+    if (!m_options.savePath.isEmpty() && !saveTranscript() && m_exitCode == toInt(ExitCode::Success))
+        m_exitCode = toInt(ExitCode::FileError);
+    if (m_options.quitOnClose)
+        Q_EMIT quitRequested(m_exitCode);
+}
+
+bool StartupAutomation::saveTranscript()
+{
+    const std::shared_ptr<Transcript> transcript = m_session->transcript();
+    const QString path = m_options.savePath;
+    if (!transcript) {
+        Q_EMIT message(tr("Nothing to save to %1").arg(QDir::toNativeSeparators(path)));
+        return false;
+    }
+    const TranscriptIO::Format format = m_options.saveFormat
+                                            ? *m_options.saveFormat
+                                            : TranscriptIO::formatForFileName(path).value_or(TranscriptIO::Format::Text);
+    QString error;
+    if (!TranscriptIO::save(*transcript, format, path, &error)) {
+        const QString text = tr("Could not save the transcript to %1: %2").arg(QDir::toNativeSeparators(path), error);
+        qCWarning(lcUi).noquote() << text;
+        Q_EMIT message(text);
+        return false;
+    }
+    transcript->setModified(false);
+    Q_EMIT message(tr("Transcript saved to %1").arg(QDir::toNativeSeparators(path)));
+    return true;
+}

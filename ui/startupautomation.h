@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QObject>
+
+#include "commandline.h"
+#include "session.h"
+
+class MainWindow;
+
+// What the command line asks of the window, applied to the first
+// connection it makes: --connect (connect at start), --send (each item sent
+// in order once connected, the same bytes as in headless mode: TEXT with
+// escapes, FILE raw), --save FILE (written in options.saveFormat when that
+// connection ends) and --quit-on-close (then quitRequested(exit code),
+// without any dialog).
+//
+// Exit codes are those of the headless mode: 0 closed by the peer, the
+// user or the idle timeout; 3 host not found; 4 refused or unreachable;
+// 5 connect timeout; 6 reset by peer; 1 any other socket error; 7 when the
+// --save failed after an otherwise successful session (a network failure
+// stays the primary cause) or a --send FILE cannot be read; 2 for an
+// invalid --send TEXT. Send items are checked in start(), before anything
+// is connected.
+class StartupAutomation : public QObject
+{
+    Q_OBJECT
+public:
+    // Drives `window` (connect through it, messages in its status bar,
+    // closes it without questions on quitRequested).
+    StartupAutomation(MainWindow *window, const CommandLineOptions &options, QObject *parent = nullptr);
+
+    // Checks the --send items, then connects from the event loop if
+    // --connect was given.
+    void start();
+
+    static int exitCodeFor(const Session &session);
+    // The exit status so far: set once the automated session ended.
+    int exitCode() const { return m_exitCode; }
+    bool isDone() const { return m_done; }
+
+Q_SIGNALS:
+    void connectRequested();
+    void message(const QString &text);
+    void quitRequested(int exitCode);
+
+private:
+    void onTranscriptStarted();
+    void onConnected();
+    void onFinished();
+    bool saveTranscript();
+    void fail(const QString &text, int exitCode);
+
+    MainWindow *m_window;
+    Session *m_session;
+    CommandLineOptions m_options;
+    QList<QByteArray> m_pending; // encoded --send items, in order
+    bool m_armed = true;     // the next connection is the automated one
+    bool m_watching = false; // the automated connection is running
+    bool m_done = false;
+    int m_exitCode = 0;
+};

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <QCoreApplication>
+#include <QString>
+#include <QStringList>
+
+#include "transcriptio.h"
+
+class AppSettings;
+class Dialogs;
+class QWidget;
+class Transcript;
+
+// Saving and opening transcript files through Dialogs, for both windows.
+//
+// The file dialog offers one filter per format; the format is the one of
+// the selected filter, and its default suffix is appended when the name
+// typed has none. Failures are reported with Dialogs::showError, naming
+// the reason (and for a damaged file, the line).
+class TranscriptFiles
+{
+    Q_DECLARE_TR_FUNCTIONS(TranscriptFiles)
+public:
+    // settings may be null (no remembered folder).
+    TranscriptFiles(Dialogs *dialogs, AppSettings *settings);
+
+    struct Target {
+        QString path;
+        TranscriptIO::Format format;
+    };
+    // The format and final path for what a person chose in the dialog.
+    static Target resolveTarget(const QString &path, const QString &selectedFilter);
+    static QStringList saveFilters();
+    static QString openFilter();
+
+    // Asks for a file and saves. On success, marks the transcript unmodified
+    // and returns the path written; nullopt when cancelled or failed (the
+    // failure was shown).
+    std::optional<QString> saveAs(QWidget *parent, Transcript &transcript,
+                                  TranscriptIO::Format preferred = TranscriptIO::Format::Text);
+
+    // Asks which JSONL file to open and reads it. Null when cancelled or
+    // failed (the failure was shown; nothing of a damaged file is kept).
+    std::shared_ptr<Transcript> open(QWidget *parent, QString *openedPath);
+    // Reads `path`; null with a message naming the line on failure.
+    static std::shared_ptr<Transcript> read(const QString &path, QString *errorMessage);
+
+    // If the transcript holds unsaved data, asks Save / Discard / Cancel.
+    // Returns true when the caller may go on (saved, discarded, or nothing
+    // to save); false when the person cancelled or the save failed.
+    bool maybeSave(QWidget *parent, const std::shared_ptr<Transcript> &transcript, const QString &question);
+
+private:
+    QString suggestedPath(const Transcript &transcript, TranscriptIO::Format format) const;
+    QString startDirectory() const;
+    void rememberDirectory(const QString &path);
+
+    Dialogs *m_dialogs;
+    AppSettings *m_settings;
+};

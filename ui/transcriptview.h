@@ -1,0 +1,90 @@
+#pragma once
+
+#include <memory>
+
+#include <QElapsedTimer>
+#include <QPlainTextEdit>
+#include <QTextCharFormat>
+#include <QTimer>
+
+#include "transcript.h"
+
+// A read-only, live view of one Transcript.
+//
+// Rendering is batched: entriesAppended only records that there is more to
+// show and arms two timers (Konsole-style: a short one restarted by every
+// burst, and a longer one that guarantees an update during a continuous
+// flood). When either fires, everything pending is rendered in one
+// QTextCursor edit block, at most every frame (~16 ms). One pass renders at
+// most a bounded amount of text and schedules the rest, so a huge backlog
+// never freezes the event loop.
+//
+// Each line carries the marker of TranscriptText (">" sent, "<" received,
+// "*" event) and a colour per kind, so it reads in colour and in monochrome.
+// Lines are exactly those of the text export (TranscriptIO::Format::Text)
+// without its header line: with timestamps shown, character for character;
+// without, the same lines minus the leading "[times] ". The view follows the tail while scrolled to the bottom and
+// stays still when the reader scrolled up.
+class TranscriptView : public QPlainTextEdit
+{
+    Q_OBJECT
+public:
+    static constexpr int shortDelayMs = 16; // restarted by each burst
+    static constexpr int longDelayMs = 50;  // upper bound while data keeps coming
+    static constexpr int maxCharsPerPass = 256 * 1024;
+
+    explicit TranscriptView(QWidget *parent = nullptr);
+    ~TranscriptView() override;
+
+    // Shows `transcript` (may be null: empty view). Renders its existing
+    // entries batched, like new ones.
+    void setTranscript(std::shared_ptr<Transcript> transcript);
+    std::shared_ptr<Transcript> transcript() const { return m_transcript; }
+
+    // Re-renders everything with or without the times before each line, as
+    // the text export writes them: "[+0.013s 2026-11-25T17:04:32.136Z] ".
+    void setShowTimestamps(bool show);
+    bool showTimestamps() const { return m_showTimestamps; }
+    void setWrapLines(bool wrap);
+    bool wrapLines() const;
+
+    // Renders every pending entry now (tests; before reading text()).
+    void flush();
+    bool hasPending() const;
+    // Number of render passes so far (tests check the batching with it).
+    int renderCount() const { return m_renderCount; }
+    // Entries rendered so far from the current transcript.
+    qint64 renderedEntries() const { return m_renderedEntries; }
+
+    // The line text for an entry's lines, without colour: exactly what the
+    // view shows. For the tests and for copy.
+    QStringList linesFor(const Transcript::Entry &entry, const QByteArray &bytes) const;
+
+Q_SIGNALS:
+    // After each render pass.
+    void rendered();
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void onEntriesAppended();
+    void renderPending();
+    void rerenderAll();
+    void updateFormats();
+    QString timePrefix(const Transcript::Entry &entry) const;
+
+    std::shared_ptr<Transcript> m_transcript;
+    QMetaObject::Connection m_appendedConnection;
+    qint64 m_renderedEntries = 0;
+    bool m_showTimestamps = false;
+    int m_renderCount = 0;
+
+    QTimer m_shortTimer;
+    QTimer m_longTimer;
+
+    QTextCharFormat m_sentFormat;
+    QTextCharFormat m_receivedFormat;
+    QTextCharFormat m_eventFormat;
+    QTextCharFormat m_timeFormat;
+};
