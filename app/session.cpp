@@ -18,8 +18,13 @@ Session::Session(QObject *parent)
 {
     m_connectTimer.setSingleShot(true);
     m_idleTimer.setSingleShot(true);
+    m_closeTimer.setSingleShot(true);
     connect(&m_connectTimer, &QTimer::timeout, this, &Session::onConnectTimeout);
     connect(&m_idleTimer, &QTimer::timeout, this, &Session::onIdleTimeout);
+    connect(&m_closeTimer, &QTimer::timeout, this, [this] {
+        if (m_state == State::Closing)
+            abort(tr("the peer did not take the remaining data within %1 ms").arg(m_connectTimeoutMs));
+    });
 }
 
 Session::~Session()
@@ -27,6 +32,16 @@ Session::~Session()
     if (m_lookupId >= 0)
         QHostInfo::abortHostLookup(m_lookupId);
     releaseSocket();
+}
+
+template<typename Function>
+void Session::later(Function function)
+{
+    const quint64 generation = m_generation;
+    QTimer::singleShot(0, this, [this, generation, function] {
+        if (generation == m_generation)
+            function();
+    });
 }
 
 void Session::setConnectTimeout(int ms)
@@ -46,6 +61,11 @@ bool Session::isActive() const
     return m_state != State::Idle && m_state != State::Closed;
 }
 
+qint64 Session::bytesToWrite() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
 QString Session::normalizeHost(const QString &host)
 {
     const QString trimmed = host.trimmed();
@@ -57,11 +77,16 @@ QString Session::normalizeHost(const QString &host)
     return trimmed;
 }
 
+QString Session::formatEndpoint(const QString &host, quint16 port)
+{
+    if (host.contains(QLatin1Char(':')) && !host.startsWith(QLatin1Char('[')))
+        return QStringLiteral("[%1]:%2").arg(host).arg(port);
+    return QStringLiteral("%1:%2").arg(host).arg(port);
+}
+
 QString Session::formatEndpoint(const QHostAddress &address, quint16 port)
 {
-    if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        return QStringLiteral("[%1]:%2").arg(address.toString()).arg(port);
-    return QStringLiteral("%1:%2").arg(address.toString()).arg(port);
+    return formatEndpoint(address.toString(), port);
 }
 
 bool Session::connectToHost(const QString &host, quint16 port)
@@ -70,6 +95,7 @@ bool Session::connectToHost(const QString &host, quint16 port)
         return false;
 
     releaseSocket();
+    ++m_generation;
     m_host = normalizeHost(host);
     m_port = port;
     m_addresses.clear();
@@ -86,48 +112,58 @@ bool Session::connectToHost(const QString &host, quint16 port)
     m_transcript = std::make_shared<Transcript>();
     m_transcript->setPeer(m_host, m_port);
     m_transcript->start();
-    Q_EMIT transcriptStarted(m_transcript);
-    m_transcript->appendEvent(TranscriptEvent::connecting(),
-                              m_host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]:%2").arg(m_host).arg(port)
-                                                                : QStringLiteral("%1:%2").arg(m_host).arg(port));
-
+    m_transcript->appendEvent(TranscriptEvent::connecting(), formatEndpoint(m_host, port));
     m_connectTimer.start(m_connectTimeoutMs);
 
+    const quint64 generation = m_generation;
     const QHostAddress literal(m_host);
+    const State first = literal.isNull() ? State::LookingUp : State::Connecting;
+    m_state = first;
+    Q_EMIT transcriptStarted(m_transcript);
+    if (generation != m_generation || m_state != first)
+        return true;
+    Q_EMIT stateChanged(first);
+    if (generation != m_generation || m_state != first)
+        return true;
+
     if (!literal.isNull()) {
         m_addresses = {literal};
-        setState(State::Connecting);
         tryNextAddress();
-        return true;
+    } else if (m_host.isEmpty()) {
+        later([this] { onLookedUp({}, false); });
+    } else if (m_resolver) {
+        const QList<QHostAddress> addresses = m_resolver(m_host);
+        later([this, addresses] { onLookedUp(addresses, !addresses.isEmpty()); });
+    } else {
+        m_lookupId = QHostInfo::lookupHost(m_host, this, [this, generation](const QHostInfo &info) {
+            if (generation != m_generation || info.lookupId() != m_lookupId)
+                return;
+            m_lookupId = -1;
+            onLookedUp(info.addresses(), info.error() == QHostInfo::NoError);
+        });
     }
-    if (m_host.isEmpty()) {
-        // Resolve asynchronously anyway, so the failure arrives like any other.
-        QTimer::singleShot(0, this, [this] { fail(Error::HostNotFound, errorMessage(Error::HostNotFound)); });
-        setState(State::LookingUp);
-        return true;
-    }
-    setState(State::LookingUp);
-    m_lookupId = QHostInfo::lookupHost(m_host, this, &Session::onLookedUp);
     return true;
 }
 
-void Session::onLookedUp(const QHostInfo &info)
+void Session::onLookedUp(const QList<QHostAddress> &addresses, bool found)
 {
-    m_lookupId = -1;
     if (m_state != State::LookingUp)
         return;
-    if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
-        fail(Error::HostNotFound, QStringLiteral("Host not found: %1").arg(m_host));
+    if (!found || addresses.isEmpty()) {
+        fail(Error::HostNotFound, tr("Host not found: %1").arg(m_host));
         return;
     }
-    m_addresses = info.addresses();
+    m_addresses = addresses;
     QStringList names;
     for (const QHostAddress &address : std::as_const(m_addresses))
         names << address.toString();
     m_transcript->appendEvent(TranscriptEvent::lookedUp(), names.join(QLatin1String(", ")));
+    const quint64 generation = m_generation;
     Q_EMIT hostResolved(m_addresses);
-    setState(State::Connecting);
-    tryNextAddress();
+    if (generation != m_generation || m_state != State::LookingUp)
+        return;
+    if (setState(State::Connecting))
+        tryNextAddress();
 }
 
 void Session::tryNextAddress()
@@ -161,23 +197,31 @@ void Session::onSocketConnected()
     m_shadowFd = ::fcntl(int(m_socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_peerAddress = m_socket->peerAddress();
-    m_transcript->appendEvent(TranscriptEvent::connected(), formatEndpoint(m_peerAddress, m_socket->peerPort()));
-    setState(State::Connected);
+    const quint16 peerPort = m_socket->peerPort();
+    m_transcript->appendEvent(TranscriptEvent::connected(), formatEndpoint(m_peerAddress, peerPort));
     restartIdleTimer();
-    Q_EMIT connected(m_peerAddress, m_socket->peerPort());
+    if (setState(State::Connected))
+        Q_EMIT connected(m_peerAddress, peerPort);
+}
+
+QByteArray Session::takeReceived()
+{
+    if (!m_socket)
+        return {};
+    const QByteArray bytes = m_socket->readAll();
+    if (!bytes.isEmpty()) {
+        m_bytesReceived += bytes.size();
+        m_transcript->appendData(Transcript::Direction::Received, bytes);
+        restartIdleTimer();
+    }
+    return bytes;
 }
 
 void Session::onReadyRead()
 {
-    if (!m_socket)
-        return;
-    const QByteArray bytes = m_socket->readAll();
-    if (bytes.isEmpty())
-        return;
-    m_bytesReceived += bytes.size();
-    m_transcript->appendData(Transcript::Direction::Received, bytes);
-    restartIdleTimer();
-    Q_EMIT received(bytes);
+    const QByteArray bytes = takeReceived();
+    if (!bytes.isEmpty())
+        Q_EMIT received(bytes);
 }
 
 bool Session::send(const QByteArray &bytes, QString *whyNot)
@@ -208,30 +252,30 @@ void Session::disconnectFromHost()
     case State::Connecting:
         abort();
         return;
-    case State::Connected:
+    case State::Connected: {
         m_idleTimer.stop();
         m_endReason = EndReason::ClosedByUser;
         m_transcript->appendEvent(TranscriptEvent::disconnected());
-        setState(State::Closing);
-        // Closed arrives through onSocketDisconnected once pending data is written.
+        m_closeTimer.start(m_connectTimeoutMs);
+        if (!setState(State::Closing))
+            return;
+        // Closed arrives through onSocketDisconnected once pending data is
+        // written; Qt may report it before returning.
         m_socket->disconnectFromHost();
         return;
+    }
     default:
         return;
     }
 }
 
-void Session::abort()
+void Session::abort(const QString &why)
 {
     if (!isActive())
         return;
-    if (m_lookupId >= 0) {
-        QHostInfo::abortHostLookup(m_lookupId);
-        m_lookupId = -1;
-    }
-    if (m_endReason == EndReason::None)
-        m_transcript->appendEvent(TranscriptEvent::disconnected());
-    finish(EndReason::ClosedByUser);
+    // A close the user already asked for was recorded then.
+    const bool recorded = m_state == State::Closing && why.isEmpty();
+    end(EndReason::ClosedByUser, Error::None, QString(), recorded ? QString() : TranscriptEvent::disconnected(), why);
 }
 
 bool Session::peerResetConnection() const
@@ -242,11 +286,13 @@ bool Session::peerResetConnection() const
     socklen_t length = sizeof soError;
     if (::getsockopt(m_shadowFd, SOL_SOCKET, SO_ERROR, &soError, &length) == 0 && soError == ECONNRESET)
         return true;
+#ifdef TCP_INFO
     // After an orderly FIN the socket is in CLOSE_WAIT; a reset moves it to CLOSE.
     struct tcp_info info = {};
     length = sizeof info;
     if (::getsockopt(m_shadowFd, IPPROTO_TCP, TCP_INFO, &info, &length) == 0)
         return info.tcpi_state == TCP_CLOSE;
+#endif
     return false;
 }
 
@@ -255,8 +301,9 @@ void Session::onSocketError()
     if (!m_socket)
         return;
     const QAbstractSocket::SocketError socketError = m_socket->error();
+    const QString socketMessage = m_socket->errorString();
     const QString endpoint = formatEndpoint(m_peerAddress, m_port);
-    qCDebug(lcSession) << "socket error" << socketError << m_socket->errorString();
+    qCDebug(lcSession) << "socket error" << socketError << socketMessage;
 
     if (m_state == State::Connecting) {
         switch (socketError) {
@@ -266,17 +313,17 @@ void Session::onSocketError()
             break;
         case QAbstractSocket::NetworkError:
             m_lastAttemptError = Error::NetworkUnreachable;
-            m_lastAttemptMessage = tr("Network unreachable: %1 (%2)").arg(endpoint, m_socket->errorString());
+            m_lastAttemptMessage = tr("Network unreachable: %1 (%2)").arg(endpoint, socketMessage);
             break;
         default:
             m_lastAttemptError = Error::SocketError;
-            m_lastAttemptMessage = tr("Could not connect to %1: %2").arg(endpoint, m_socket->errorString());
+            m_lastAttemptMessage = tr("Could not connect to %1: %2").arg(endpoint, socketMessage);
             break;
         }
         // Try the host's next address, if any, within the same connect timeout.
         if (m_nextAddress < m_addresses.size())
             m_transcript->appendEvent(TranscriptEvent::error(), m_lastAttemptMessage);
-        QTimer::singleShot(0, this, [this] {
+        later([this] {
             if (m_state == State::Connecting)
                 tryNextAddress();
         });
@@ -285,33 +332,25 @@ void Session::onSocketError()
 
     if (m_state != State::Connected && m_state != State::Closing)
         return;
-
-    onReadyRead(); // whatever arrived before the close still belongs to the transcript
-    if (socketError == QAbstractSocket::RemoteHostClosedError) {
-        if (peerResetConnection()) {
-            fail(Error::ResetByPeer, tr("Connection reset by peer %1").arg(endpoint));
-        } else if (m_state == State::Closing) {
-            finish(EndReason::ClosedByUser);
-        } else {
-            m_transcript->appendEvent(TranscriptEvent::closedByPeer());
-            finish(EndReason::ClosedByPeer);
-        }
-        return;
+    if (socketError != QAbstractSocket::RemoteHostClosedError) {
+        fail(Error::SocketError, tr("Socket error with %1: %2").arg(endpoint, socketMessage));
+    } else if (peerResetConnection()) {
+        fail(Error::ResetByPeer, tr("Connection reset by peer %1").arg(endpoint));
+    } else if (m_state == State::Closing) {
+        end(EndReason::ClosedByUser, Error::None, QString(), QString(), QString());
+    } else {
+        end(EndReason::ClosedByPeer, Error::None, QString(), TranscriptEvent::closedByPeer(), QString());
     }
-    fail(Error::SocketError, tr("Socket error with %1: %2").arg(endpoint, m_socket->errorString()));
 }
 
 void Session::onSocketDisconnected()
 {
     if (m_state == State::Closing) {
-        onReadyRead();
-        finish(EndReason::ClosedByUser);
+        end(EndReason::ClosedByUser, Error::None, QString(), QString(), QString());
     } else if (m_state == State::Connected) {
         // Qt reports a peer's close through errorOccurred first; this is the
         // fallback should it ever not.
-        onReadyRead();
-        m_transcript->appendEvent(TranscriptEvent::closedByPeer());
-        finish(EndReason::ClosedByPeer);
+        end(EndReason::ClosedByPeer, Error::None, QString(), TranscriptEvent::closedByPeer(), QString());
     }
 }
 
@@ -319,14 +358,9 @@ void Session::onConnectTimeout()
 {
     if (m_state != State::LookingUp && m_state != State::Connecting)
         return;
-    if (m_lookupId >= 0) {
-        QHostInfo::abortHostLookup(m_lookupId);
-        m_lookupId = -1;
-    }
     const double seconds = m_connectTimeoutMs / 1000.0;
-    fail(Error::ConnectTimeout, tr("Connect to %1 port %2 timed out after %3 s")
-                                    .arg(m_host)
-                                    .arg(m_port)
+    fail(Error::ConnectTimeout, tr("Connect to %1 timed out after %2 s")
+                                    .arg(formatEndpoint(m_host, m_port))
                                     .arg(seconds, 0, 'g', 3));
 }
 
@@ -334,9 +368,8 @@ void Session::onIdleTimeout()
 {
     if (m_state != State::Connected)
         return;
-    m_transcript->appendEvent(TranscriptEvent::idleTimeout(),
-                              tr("no data for %1 ms").arg(m_idleTimeoutMs));
-    finish(EndReason::IdleTimeout);
+    end(EndReason::IdleTimeout, Error::None, QString(), TranscriptEvent::idleTimeout(),
+        tr("no data for %1 ms").arg(m_idleTimeoutMs));
 }
 
 void Session::restartIdleTimer()
@@ -347,26 +380,48 @@ void Session::restartIdleTimer()
 
 void Session::fail(Error error, const QString &message)
 {
-    if (!isActive())
-        return;
-    m_error = error;
-    m_errorString = message.isEmpty() ? errorMessage(error) : message;
-    m_transcript->appendEvent(TranscriptEvent::error(), m_errorString);
-    Q_EMIT errorOccurred(m_error, m_errorString);
-    finish(EndReason::Error);
+    const QString text = message.isEmpty() ? errorMessage(error) : message;
+    end(EndReason::Error, error, text, TranscriptEvent::error(), text);
 }
 
-void Session::finish(EndReason reason)
+void Session::end(EndReason reason, Error error, const QString &message, const QString &event, const QString &detail)
 {
     if (!isActive())
         return;
+    const quint64 generation = ++m_generation;
+    const QByteArray last = takeReceived();
+    const qint64 unsent = bytesToWrite();
+    if (unsent > 0)
+        m_transcript->appendEvent(TranscriptEvent::unsent(), unsent == 1 ? tr("1 queued byte never written")
+                                                                          : tr("%1 queued bytes never written").arg(unsent));
+    if (!event.isEmpty())
+        m_transcript->appendEvent(event, detail);
+    if (m_lookupId >= 0) {
+        QHostInfo::abortHostLookup(m_lookupId);
+        m_lookupId = -1;
+    }
     m_connectTimer.stop();
     m_idleTimer.stop();
-    if (m_socket)
-        onReadyRead();
+    m_closeTimer.stop();
     releaseSocket();
+    m_error = error;
+    m_errorString = message;
     m_endReason = reason;
-    setState(State::Closed);
+    m_state = State::Closed;
+
+    if (!last.isEmpty()) {
+        Q_EMIT received(last);
+        if (generation != m_generation)
+            return;
+    }
+    if (error != Error::None) {
+        Q_EMIT errorOccurred(error, message);
+        if (generation != m_generation)
+            return;
+    }
+    Q_EMIT stateChanged(State::Closed);
+    if (generation != m_generation)
+        return;
     Q_EMIT finished(reason);
 }
 
@@ -377,6 +432,9 @@ void Session::releaseSocket()
         m_socket = nullptr;
         socket->disconnect(this);
         socket->abort();
+        // Not our child any more: deleting the session from a slot must not
+        // delete the socket while Qt is still inside one of its signals.
+        socket->setParent(nullptr);
         socket->deleteLater();
     }
     if (m_shadowFd >= 0) {
@@ -385,12 +443,14 @@ void Session::releaseSocket()
     }
 }
 
-void Session::setState(State state)
+bool Session::setState(State state)
 {
     if (m_state == state)
-        return;
+        return true;
+    const quint64 generation = m_generation;
     m_state = state;
     Q_EMIT stateChanged(state);
+    return generation == m_generation && m_state == state;
 }
 
 QString Session::stateName(State state)

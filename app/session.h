@@ -1,11 +1,11 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
-#include <QPointer>
 #include <QString>
 #include <QTimer>
 
@@ -19,6 +19,11 @@ class QTcpSocket;
 // Each connectToHost() starts a new Transcript that records every chunk and
 // event of that connection. The session reports through its state, error
 // and signals; it never touches a widget.
+//
+// Re-entrancy: slots connected to any signal may call abort(),
+// disconnectFromHost(), connectToHost() or even delete the session (with
+// deleteLater()); the session checks its state after every emission and
+// never touches a socket it has given up.
 class Session : public QObject
 {
     Q_OBJECT
@@ -57,14 +62,28 @@ public:
     // IPv4/IPv6 literal, IPv6 with or without brackets ("::1", "[::1]").
     // Returns false (and changes nothing) in any other state.
     bool connectToHost(const QString &host, quint16 port);
-    // Orderly close by the user: pending data is written first.
+    // Orderly close by the user: pending data is written first, for at most
+    // the connect timeout; then the connection is dropped.
     void disconnectFromHost();
-    // Immediate close by the user (also cancels a lookup or connect).
-    void abort();
+    // Immediate close (also cancels a lookup or connect). `why` goes into the
+    // transcript's "disconnected" event; empty means "by the user".
+    void abort(const QString &why = QString());
 
     // Queues bytes for sending, in call order. Refused unless Connected:
-    // returns false and sets whyNot to a message for the user.
+    // returns false and sets whyNot to a message for the user. The
+    // transcript records the bytes when they are queued; bytesSent() counts
+    // what the socket has written, and an end with bytes still queued is
+    // recorded as an "unsent" event.
     bool send(const QByteArray &bytes, QString *whyNot = nullptr);
+    // Bytes queued but not yet written to the socket.
+    qint64 bytesToWrite() const;
+
+    // Replaces the system resolver, e.g. in tests: called with a host name
+    // (never an address literal), it returns the addresses to try in order;
+    // an empty list means "host not found". The answer is delivered
+    // asynchronously, like the system resolver's.
+    using Resolver = std::function<QList<QHostAddress>(const QString &host)>;
+    void setResolver(Resolver resolver) { m_resolver = std::move(resolver); }
 
     State state() const { return m_state; }
     Error error() const { return m_error; }
@@ -86,8 +105,9 @@ public:
 
     static QString stateName(State state);      // "Idle", "Looking up host"...
     static QString errorMessage(Error error);   // generic human message
-    // "[::1]:80" or "127.0.0.1:80"
+    // "[::1]:80" or "127.0.0.1:80" or "example.org:80"
     static QString formatEndpoint(const QHostAddress &address, quint16 port);
+    static QString formatEndpoint(const QString &host, quint16 port);
     // Strips brackets from an IPv6 literal; leaves anything else untouched.
     static QString normalizeHost(const QString &host);
 
@@ -104,8 +124,9 @@ Q_SIGNALS:
     void finished(Session::EndReason reason);
 
 private:
-    void setState(State state);
-    void onLookedUp(const QHostInfo &info);
+    // Emits stateChanged; false if a slot ended or restarted the connection.
+    bool setState(State state);
+    void onLookedUp(const QList<QHostAddress> &addresses, bool found);
     void tryNextAddress();
     void onSocketConnected();
     void onReadyRead();
@@ -114,10 +135,17 @@ private:
     void onConnectTimeout();
     void onIdleTimeout();
     void fail(Error error, const QString &message);
-    void finish(EndReason reason);
+    // The one way to Closed: records the last bytes and `event`, gives up the
+    // socket, then emits received (last bytes), errorOccurred (if `error`),
+    // stateChanged and finished, stopping if a slot starts a new connection.
+    void end(EndReason reason, Error error, const QString &message, const QString &event, const QString &detail);
+    QByteArray takeReceived();
     void releaseSocket();
     void restartIdleTimer();
     bool peerResetConnection() const;
+    // Runs `function` from the event loop unless the connection changed meanwhile.
+    template<typename Function>
+    void later(Function function);
 
     State m_state = State::Idle;
     Error m_error = Error::None;
@@ -132,6 +160,8 @@ private:
     QString m_lastAttemptMessage;
     QHostAddress m_peerAddress;
     int m_lookupId = -1;
+    Resolver m_resolver;
+    quint64 m_generation = 0; // bumped by every connectToHost() and end()
 
     QTcpSocket *m_socket = nullptr;
     int m_shadowFd = -1; // dup of the socket, to tell RST from FIN after Qt closes its own
@@ -140,6 +170,7 @@ private:
     int m_idleTimeoutMs = 0;
     QTimer m_connectTimer;
     QTimer m_idleTimer;
+    QTimer m_closeTimer;
 
     qint64 m_bytesSent = 0;
     qint64 m_bytesReceived = 0;

@@ -119,5 +119,6 @@ inline QString connected() { return QStringLiteral("connected"); }         // de
 inline QString closedByPeer() { return QStringLiteral("closed_by_peer"); } // orderly close (FIN)
 inline QString disconnected() { return QStringLiteral("disconnected"); }   // by the user
 inline QString idleTimeout() { return QStringLiteral("idle_timeout"); }
+inline QString unsent() { return QStringLiteral("unsent"); }               // detail: how many queued bytes were dropped
 inline QString error() { return QStringLiteral("error"); }                 // detail: message
 } // namespace TranscriptEvent

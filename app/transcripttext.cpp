@@ -198,9 +198,11 @@ QString describeEvent(const QString &name, const QString &detail)
     if (name == TranscriptEvent::closedByPeer())
         return describe(QStringLiteral("closed by peer"), " (", ")");
     if (name == TranscriptEvent::disconnected())
-        return describe(QStringLiteral("disconnected by user"), " (", ")");
+        return detail.isEmpty() ? QStringLiteral("disconnected by user") : describe(QStringLiteral("disconnected"), " (", ")");
     if (name == TranscriptEvent::idleTimeout())
         return describe(QStringLiteral("idle timeout"), " (", ")");
+    if (name == TranscriptEvent::unsent())
+        return describe(QStringLiteral("not sent"), " (", ")");
     return describe(name, ": "); // "error: detail", and any other event
 }
 

@@ -1,5 +1,8 @@
 #include "testsupport.h"
 
+#include <QDir>
+#include <QTest>
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -54,6 +57,21 @@ quint16 closedPort()
     const quint16 port = server.serverPort();
     server.close();
     return port;
+}
+
+bool PendingListener::start()
+{
+    m_server.setListenBacklogSize(0);
+    if (!m_server.listen(QHostAddress::LocalHost, 0))
+        return false;
+    m_server.pauseAccepting();
+    m_filler.connectToHost(QHostAddress::LocalHost, m_server.serverPort());
+    return QTest::qWaitFor([this] { return m_filler.state() == QAbstractSocket::ConnectedState; });
+}
+
+int openFileDescriptorCount()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
 }
 
 } // namespace TestSupport

@@ -53,4 +53,21 @@ private:
 // A port on 127.0.0.1 with nothing listening (refused on connect).
 quint16 closedPort();
 
+// A listener on 127.0.0.1 whose next connect stays pending: backlog 0, not
+// accepting, and one filler connection occupying the queue, so the kernel
+// drops further SYNs (Linux, with the default tcp_abort_on_overflow = 0).
+class PendingListener
+{
+public:
+    bool start(); // false if the filler could not connect
+    quint16 port() const { return m_server.serverPort(); }
+
+private:
+    QTcpServer m_server;
+    QTcpSocket m_filler;
+};
+
+// Open file descriptors of this process.
+int openFileDescriptorCount();
+
 } // namespace TestSupport

@@ -1,4 +1,5 @@
 #include <QNetworkInterface>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -32,6 +33,15 @@ private Q_SLOTS:
     void abortWhileConnecting();
     void eachConnectionHasItsOwnTranscript();
     void connectIsRefusedWhileActive();
+    void nextAddressIsTriedAfterARefusal();
+    void abortFromStateChangedSlot_data();
+    void abortFromStateChangedSlot();
+    void abortFromHostResolvedSlotStaysClosed();
+    void deleteFromFinishedSlot();
+    void reconnectFromFinishedSlot();
+    void staleCallbacksDoNotTouchTheNextConnection();
+    void queuedBytesLeftUnsentAreRecorded();
+    void noDescriptorLeaks();
 
 private:
     static QList<Session::State> states(const QSignalSpy &spy);
@@ -276,20 +286,13 @@ void TestSession::hostNotFound()
 
 void TestSession::connectTimeout()
 {
-    // A listener with backlog 0 that does not accept, holding one filler
-    // connection, leaves the next connect pending: SYNs are dropped.
-    QTcpServer listener;
-    listener.setListenBacklogSize(0);
-    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
-    listener.pauseAccepting();
-    QTcpSocket filler;
-    filler.connectToHost(QHostAddress::LocalHost, listener.serverPort());
-    QTRY_COMPARE(filler.state(), QAbstractSocket::ConnectedState);
+    TestSupport::PendingListener listener;
+    QVERIFY(listener.start());
 
     Session session;
     session.setConnectTimeout(300);
     QSignalSpy errorSpy(&session, &Session::errorOccurred);
-    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), listener.serverPort()));
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), listener.port()));
     QTRY_COMPARE(session.state(), Session::State::Closed);
     QCOMPARE(errorSpy.count(), 1);
     QCOMPARE(session.error(), Session::Error::ConnectTimeout);
@@ -341,17 +344,12 @@ void TestSession::userDisconnect()
 
 void TestSession::abortWhileConnecting()
 {
-    QTcpServer listener;
-    listener.setListenBacklogSize(0);
-    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
-    listener.pauseAccepting();
-    QTcpSocket filler;
-    filler.connectToHost(QHostAddress::LocalHost, listener.serverPort());
-    QTRY_COMPARE(filler.state(), QAbstractSocket::ConnectedState);
+    TestSupport::PendingListener listener;
+    QVERIFY(listener.start());
 
     Session session;
     QSignalSpy finishedSpy(&session, &Session::finished);
-    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), listener.serverPort()));
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), listener.port()));
     QCOMPARE(session.state(), Session::State::Connecting);
     session.disconnectFromHost();
     QCOMPARE(session.state(), Session::State::Closed);
@@ -395,7 +393,207 @@ void TestSession::connectIsRefusedWhileActive()
     QVERIFY(!session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
     QTRY_COMPARE(session.state(), Session::State::Connected);
     QVERIFY(!session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
-    QTRY_COMPARE(server.connectionCount(), 1);
+    // A round trip after the refused attempts: had any of them connected, it
+    // would have arrived by now.
+    server.setEcho(true);
+    QVERIFY(session.send(QByteArrayLiteral("x")));
+    QTRY_COMPARE(session.bytesReceived(), 1);
+    QCOMPARE(server.connectionCount(), 1);
+}
+
+void TestSession::nextAddressIsTriedAfterARefusal()
+{
+    // The server listens on 127.0.0.1 only, so 127.0.0.2 refuses.
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    session.setResolver([](const QString &host) {
+        return host == QLatin1String("dual.test")
+            ? QList<QHostAddress>{QHostAddress(QStringLiteral("127.0.0.2")), QHostAddress(QHostAddress::LocalHost)}
+            : QList<QHostAddress>{};
+    });
+    QVERIFY(session.connectToHost(QStringLiteral("dual.test"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QCOMPARE(session.peerAddress(), QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(session.error(), Session::Error::None);
+    const std::shared_ptr<Transcript> transcript = session.transcript();
+    QStringList events;
+    for (qint64 i = 0; i < transcript->entryCount(); ++i)
+        events << transcript->entry(i).event;
+    QCOMPARE(events, (QStringList{TranscriptEvent::connecting(), TranscriptEvent::lookedUp(), TranscriptEvent::error(),
+                                  TranscriptEvent::connected()}));
+    QVERIFY(transcript->entry(2).detail.contains(QStringLiteral("127.0.0.2")));
+
+    // A name the resolver does not know is "host not found".
+    session.abort();
+    QVERIFY(session.connectToHost(QStringLiteral("other.test"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(session.error(), Session::Error::HostNotFound);
+}
+
+void TestSession::abortFromStateChangedSlot_data()
+{
+    QTest::addColumn<Session::State>("abortIn");
+    QTest::newRow("connecting") << Session::State::Connecting;
+    QTest::newRow("connected") << Session::State::Connected;
+    QTest::newRow("closing") << Session::State::Closing;
+}
+
+void TestSession::abortFromStateChangedSlot()
+{
+    QFETCH(Session::State, abortIn);
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    QSignalSpy finishedSpy(&session, &Session::finished);
+    connect(&session, &Session::stateChanged, this, [&session, abortIn](Session::State state) {
+        if (state == abortIn)
+            session.abort();
+    });
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    if (abortIn == Session::State::Closing) {
+        QTRY_COMPARE(session.state(), Session::State::Connected);
+        session.disconnectFromHost();
+    }
+    QTRY_COMPARE(finishedSpy.count(), 1);
+    QCOMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(session.endReason(), Session::EndReason::ClosedByUser);
+    // Nothing more arrives later from the abandoned socket.
+    QVERIFY(!finishedSpy.wait(100));
+    QCOMPARE(finishedSpy.count(), 1);
+}
+
+void TestSession::abortFromHostResolvedSlotStaysClosed()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    session.setResolver([](const QString &) { return QList<QHostAddress>{QHostAddress(QHostAddress::LocalHost)}; });
+    connect(&session, &Session::hostResolved, &session, [&session] { session.abort(); });
+    QSignalSpy finishedSpy(&session, &Session::finished);
+    QVERIFY(session.connectToHost(QStringLiteral("resolved.test"), server.serverPort()));
+    QTRY_COMPARE(finishedSpy.count(), 1);
+    QCOMPARE(session.state(), Session::State::Closed);
+    QVERIFY(!finishedSpy.wait(100));
+    QCOMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(server.connectionCount(), 0);
+}
+
+void TestSession::deleteFromFinishedSlot()
+{
+    // The session is deleted while Qt is still inside the socket's signal
+    // that ended it (run under ASan to see a use after free).
+    LoopbackServer server;
+    server.setGreeting(QByteArrayLiteral("bye"));
+    server.setCloseAfterGreeting(true);
+    QVERIFY(server.listenLocal());
+    auto *session = new Session;
+    QPointer<Session> guard(session);
+    connect(session, &Session::finished, this, [session] { delete session; });
+    QVERIFY(session->connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_VERIFY(guard.isNull());
+}
+
+void TestSession::reconnectFromFinishedSlot()
+{
+    LoopbackServer server;
+    server.setGreeting(QByteArrayLiteral("bye"));
+    server.setCloseAfterGreeting(true);
+    QVERIFY(server.listenLocal());
+    Session session;
+    int finishes = 0;
+    connect(&session, &Session::finished, this, [&] {
+        if (++finishes == 1)
+            QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    });
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(finishes, 2);
+    QCOMPARE(server.connectionCount(), 2);
+    QCOMPARE(session.endReason(), Session::EndReason::ClosedByPeer);
+}
+
+void TestSession::staleCallbacksDoNotTouchTheNextConnection()
+{
+    // An empty host fails from the event loop; aborted before that, its
+    // failure must not land on the next connection.
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    QVERIFY(session.connectToHost(QStringLiteral(" "), server.serverPort()));
+    session.abort();
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QCOMPARE(session.error(), Session::Error::None);
+
+    // The same for a name lookup in flight.
+    session.abort();
+    QVERIFY(session.connectToHost(QStringLiteral("localhost"), server.serverPort()));
+    QCOMPARE(session.state(), Session::State::LookingUp);
+    session.abort();
+    const quint16 refused = TestSupport::closedPort();
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), refused));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(session.error(), Session::Error::ConnectionRefused);
+    QVERIFY(!QTest::qWaitFor([&] { return session.state() != Session::State::Closed; }, 200));
+}
+
+void TestSession::queuedBytesLeftUnsentAreRecorded()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QVERIFY(session.send(QByteArrayLiteral("never")));
+    QCOMPARE(session.bytesToWrite(), 5); // written from the event loop
+    session.abort(QStringLiteral("testing"));
+    const std::shared_ptr<Transcript> transcript = session.transcript();
+    const qint64 count = transcript->entryCount();
+    QCOMPARE(transcript->entry(count - 2).event, TranscriptEvent::unsent());
+    QCOMPARE(transcript->entry(count - 2).detail, QStringLiteral("5 queued bytes never written"));
+    QCOMPARE(transcript->entry(count - 1).event, TranscriptEvent::disconnected());
+    QCOMPARE(transcript->entry(count - 1).detail, QStringLiteral("testing"));
+    QCOMPARE(session.bytesSent(), 0);
+}
+
+void TestSession::noDescriptorLeaks()
+{
+    LoopbackServer server;
+    server.setEcho(true);
+    QVERIFY(server.listenLocal());
+    const int before = TestSupport::openFileDescriptorCount();
+    const quint16 refused = TestSupport::closedPort();
+    for (int round = 0; round < 5; ++round) {
+        {
+            Session session; // peer close
+            QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+            QTRY_COMPARE(session.state(), Session::State::Connected);
+            QTRY_VERIFY(server.lastConnection());
+            server.lastConnection()->disconnectFromHost();
+            QTRY_COMPARE(session.state(), Session::State::Closed);
+        }
+        {
+            Session session; // reset
+            QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+            QTRY_COMPARE(session.state(), Session::State::Connected);
+            QTRY_COMPARE(server.connectionCount(), 4 * round + 2);
+            server.resetLastConnection();
+            QTRY_COMPARE(session.error(), Session::Error::ResetByPeer);
+        }
+        {
+            Session session; // user close, then refused, then destroyed while connected
+            QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+            QTRY_COMPARE(session.state(), Session::State::Connected);
+            session.disconnectFromHost();
+            QTRY_COMPARE(session.state(), Session::State::Closed);
+            QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), refused));
+            QTRY_COMPARE(session.state(), Session::State::Closed);
+            QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+            QTRY_COMPARE(session.state(), Session::State::Connected);
+        }
+    }
+    // Let deferred deletions of sockets run, on both sides.
+    QTRY_COMPARE(TestSupport::openFileDescriptorCount() - before, 0);
 }
 
 QTEST_GUILESS_MAIN(TestSession)
