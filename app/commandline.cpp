@@ -5,7 +5,10 @@
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
 
+#include "requestcodec.h"
 #include "version.h"
 
 namespace {
@@ -119,7 +122,7 @@ QString helpText(const QCommandLineParser &parser)
                          "  4    connection refused or network unreachable\n"
                          "  5    timed out\n"
                          "  6    connection reset by peer\n"
-                         "  7    file error (--send-file, --save)\n"
+                         "  7    file error (--send-file, --save, standard input or output)\n"
                          "  130  interrupted (SIGINT or SIGTERM)\n");
 }
 
@@ -331,6 +334,11 @@ CommandLineOptions parseCommandLine(const QStringList &arguments)
     for (const CommandLineOptions::SendItem &item : std::as_const(options.sends)) {
         if (item.isFile && item.value.isEmpty())
             return usageError(QStringLiteral("--send-file needs a file name"));
+        if (!item.isFile) {
+            const RequestCodec::Result encoded = RequestCodec::encodeTextVerbatim(item.value);
+            if (!encoded.ok())
+                return usageError(QStringLiteral("--send %1: %2").arg(quoted(item.value), encoded.error.toString()));
+        }
     }
 
     // --save and --format
@@ -354,4 +362,31 @@ CommandLineOptions parseCommandLine(const QStringList &arguments)
         }
     }
     return options;
+}
+
+std::optional<QList<QByteArray>> loadSends(const QList<CommandLineOptions::SendItem> &sends, QString *errorMessage)
+{
+    QList<QByteArray> result;
+    for (const CommandLineOptions::SendItem &item : sends) {
+        if (!item.isFile) {
+            result.append(RequestCodec::encodeTextVerbatim(item.value).bytes);
+            continue;
+        }
+        const QFileInfo info(item.value);
+        QFile file(item.value);
+        QString problem;
+        if (info.exists() && !info.isFile())
+            problem = QStringLiteral("not a regular file");
+        else if (!file.open(QIODevice::ReadOnly))
+            problem = file.errorString();
+        else
+            result.append(file.readAll());
+        if (problem.isEmpty() && file.error() != QFileDevice::NoError)
+            problem = file.errorString();
+        if (!problem.isEmpty()) {
+            *errorMessage = QStringLiteral("cannot read %1: %2").arg(item.value, problem);
+            return std::nullopt;
+        }
+    }
+    return result;
 }

@@ -52,4 +52,11 @@ struct CommandLineOptions {
 // --demo, where --connect needs no HOST PORT). Using one in the wrong mode
 // is a usage error. A repeated option keeps its last value, except --send
 // and --send-file, which accumulate in `sends` in command-line order.
+// Escapes in --send TEXT are checked here: a bad one is a usage error.
 CommandLineOptions parseCommandLine(const QStringList &arguments);
+
+// The bytes of each send, in order: TEXT with its escapes applied (typed
+// newlines kept as they are), FILE read whole (it must be a regular file).
+// Returns nullopt with errorMessage naming the file and the reason when a
+// file cannot be read: a file error (exit code 7).
+std::optional<QList<QByteArray>> loadSends(const QList<CommandLineOptions::SendItem> &sends, QString *errorMessage);

@@ -2,8 +2,11 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <QCoreApplication>
@@ -17,38 +20,68 @@
 
 namespace {
 
+constexpr int stdinFd = 0;
+constexpr int stdoutFd = 1;
+constexpr int stderrFd = 2;
+// Standard input is not read while more than this waits to be sent.
+constexpr qint64 stdinHighWater = 1024 * 1024;
+constexpr qint64 stdinLowWater = 256 * 1024;
+
+// Self-pipe: the handler writes one byte per signal, 'I' for SIGINT/SIGTERM,
+// 'A' for SIGALRM (the --timeout deadline).
 int g_signalPipe[2] = {-1, -1};
 
-void onSignal(int)
+void onSignalHandler(int signal)
 {
     const int savedErrno = errno;
-    const char byte = 1;
+    const char byte = signal == SIGALRM ? 'A' : 'I';
     [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &byte, 1);
     errno = savedErrno;
 }
 
-// Writes all of `bytes` to fd, retrying on EINTR and waiting out EAGAIN.
-// Returns false with errno set when the fd fails (EPIPE for a closed pipe).
-bool writeAll(int fd, const char *data, qint64 size)
+bool signalPending()
+{
+    if (g_signalPipe[0] < 0)
+        return false;
+    struct pollfd pending = {g_signalPipe[0], POLLIN, 0};
+    return ::poll(&pending, 1, 0) > 0;
+}
+
+enum class WriteResult { Written, ReaderGone, Failed, Interrupted };
+
+// Writes all of `data` to fd. Gives up when a signal arrives while the
+// write is blocked (handlers are installed without SA_RESTART for that).
+WriteResult writeAll(int fd, const char *data, qint64 size)
 {
     while (size > 0) {
         const ssize_t n = ::write(fd, data, size_t(size));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                fd_set set;
-                FD_ZERO(&set);
-                FD_SET(fd, &set);
-                ::select(fd + 1, nullptr, &set, nullptr, nullptr);
-                continue;
-            }
-            return false;
+        if (n >= 0) {
+            data += n;
+            size -= n;
+            if (size > 0 && signalPending())
+                return WriteResult::Interrupted;
+            continue;
         }
-        data += n;
-        size -= n;
+        if (errno == EINTR) {
+            if (signalPending())
+                return WriteResult::Interrupted;
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            struct pollfd fds[2] = {{fd, POLLOUT, 0}, {g_signalPipe[0], POLLIN, 0}};
+            ::poll(fds, g_signalPipe[0] < 0 ? 1 : 2, -1);
+            if (fds[1].revents & POLLIN)
+                return WriteResult::Interrupted;
+            continue;
+        }
+        return errno == EPIPE ? WriteResult::ReaderGone : WriteResult::Failed;
     }
-    return true;
+    return WriteResult::Written;
+}
+
+QString errnoText()
+{
+    return QString::fromLocal8Bit(std::strerror(errno));
 }
 
 } // namespace
@@ -59,30 +92,26 @@ HeadlessRunner::HeadlessRunner(const CommandLineOptions &options, QObject *paren
 {
     m_overallTimer.setSingleShot(true);
     connect(&m_overallTimer, &QTimer::timeout, this, [this] {
-        diagnostic(tr("timed out after %1 ms").arg(m_options.timeoutMs));
-        stopWith(ExitCode::TimedOut);
+        const QString why = tr("timed out after %1 ms").arg(m_options.timeoutMs);
+        diagnostic(why);
+        stopWith(ExitCode::TimedOut, why);
     });
     connect(&m_session, &Session::stateChanged, this, &HeadlessRunner::onStateChanged);
     connect(&m_session, &Session::received, this, &HeadlessRunner::onReceived);
+    connect(&m_session, &Session::bytesWritten, this, &HeadlessRunner::onBytesWritten);
     connect(&m_session, &Session::finished, this, &HeadlessRunner::onSessionFinished);
 }
 
 HeadlessRunner::~HeadlessRunner()
 {
     if (m_signalNotifier) {
-        ::signal(SIGINT, SIG_DFL);
-        ::signal(SIGTERM, SIG_DFL);
+        ::setitimer(ITIMER_REAL, nullptr, nullptr);
+        for (int signal : {SIGINT, SIGTERM, SIGALRM})
+            ::signal(signal, SIG_DFL);
         ::close(g_signalPipe[0]);
         ::close(g_signalPipe[1]);
         g_signalPipe[0] = g_signalPipe[1] = -1;
     }
-}
-
-void HeadlessRunner::setFileDescriptors(int in, int out, int err)
-{
-    m_in = in;
-    m_out = out;
-    m_err = err;
 }
 
 void HeadlessRunner::setPrintTranscript(bool print)
@@ -96,13 +125,13 @@ void HeadlessRunner::installSignalHandlers()
     if (m_signalNotifier || ::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
         return;
     m_signalNotifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
-    connect(m_signalNotifier, &QSocketNotifier::activated, this, &HeadlessRunner::onInterrupted);
+    connect(m_signalNotifier, &QSocketNotifier::activated, this, &HeadlessRunner::onSignal);
     struct sigaction action = {};
-    action.sa_handler = onSignal;
+    action.sa_handler = onSignalHandler;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &action, nullptr);
-    ::sigaction(SIGTERM, &action, nullptr);
+    action.sa_flags = 0; // no SA_RESTART: a signal must break a blocked write
+    for (int signal : {SIGINT, SIGTERM, SIGALRM})
+        ::sigaction(signal, &action, nullptr);
 }
 
 void HeadlessRunner::addRequest(const QByteArray &bytes)
@@ -113,31 +142,27 @@ void HeadlessRunner::addRequest(const QByteArray &bytes)
 void HeadlessRunner::start()
 {
     // Everything that can fail before connecting fails here, before any traffic.
-    for (const CommandLineOptions::SendItem &item : std::as_const(m_options.sends)) {
-        if (item.isFile) {
-            QFile file(item.value);
-            if (!file.open(QIODevice::ReadOnly)) {
-                diagnostic(tr("cannot read %1: %2").arg(item.value, file.errorString()));
-                QTimer::singleShot(0, this, [this] { end(ExitCode::FileError); });
-                return;
-            }
-            m_pending.append(file.readAll());
-        } else {
-            const RequestCodec::Result result =
-                RequestCodec::encodeTextVerbatim(item.value);
-            if (!result.ok()) {
-                diagnostic(tr("--send: %1").arg(result.error.toString()));
-                QTimer::singleShot(0, this, [this] { end(ExitCode::UsageError); });
-                return;
-            }
-            m_pending.append(result.bytes);
-        }
+    QString problem;
+    const std::optional<QList<QByteArray>> sends = loadSends(m_options.sends, &problem);
+    if (!sends) {
+        diagnostic(problem);
+        QTimer::singleShot(0, this, [this] { end(ExitCode::FileError); });
+        return;
     }
+    m_pending += *sends;
 
     m_session.setConnectTimeout(m_options.connectTimeoutMs);
     m_session.setIdleTimeout(m_options.idleMs);
-    if (m_options.timeoutMs > 0)
+    if (m_options.timeoutMs > 0) {
         m_overallTimer.start(m_options.timeoutMs);
+        if (m_signalNotifier) {
+            // Breaks a write blocked on a stalled standard output at the deadline.
+            struct itimerval deadline = {};
+            deadline.it_value.tv_sec = m_options.timeoutMs / 1000;
+            deadline.it_value.tv_usec = (m_options.timeoutMs % 1000) * 1000;
+            ::setitimer(ITIMER_REAL, &deadline, nullptr);
+        }
+    }
     m_session.connectToHost(m_options.host, m_options.port);
 }
 
@@ -147,7 +172,7 @@ void HeadlessRunner::onStateChanged(Session::State state)
         return;
     sendQueued();
     if (m_options.forwardStdin && !m_stdinNotifier) {
-        m_stdinNotifier = new QSocketNotifier(m_in, QSocketNotifier::Read, this);
+        m_stdinNotifier = new QSocketNotifier(stdinFd, QSocketNotifier::Read, this);
         connect(m_stdinNotifier, &QSocketNotifier::activated, this, &HeadlessRunner::onStdinReadable);
     }
 }
@@ -167,39 +192,73 @@ void HeadlessRunner::sendQueued()
 void HeadlessRunner::onStdinReadable()
 {
     char buffer[64 * 1024];
-    const ssize_t n = ::read(m_in, buffer, sizeof buffer);
+    const ssize_t n = ::read(stdinFd, buffer, sizeof buffer);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return;
     if (n <= 0) {
         // End of input: keep receiving until the peer closes (or a limit hits).
+        m_stdinDone = true;
         m_stdinNotifier->setEnabled(false);
+        if (n < 0) {
+            const QString why = tr("cannot read standard input: %1").arg(errnoText());
+            diagnostic(why);
+            stopWith(ExitCode::FileError, why);
+        }
         return;
     }
     QString whyNot;
     if (!m_session.send(QByteArray(buffer, qsizetype(n)), &whyNot)) {
         diagnostic(whyNot);
+        m_stdinDone = true;
         m_stdinNotifier->setEnabled(false);
+        return;
     }
+    if (m_session.bytesToWrite() > stdinHighWater)
+        m_stdinNotifier->setEnabled(false); // resumed by onBytesWritten
+}
+
+void HeadlessRunner::onBytesWritten()
+{
+    if (m_stdinNotifier && !m_stdinDone && !m_ended && !m_stdinNotifier->isEnabled()
+        && m_session.bytesToWrite() < stdinLowWater)
+        m_stdinNotifier->setEnabled(true);
 }
 
 void HeadlessRunner::onReceived(const QByteArray &bytes)
 {
-    if (m_outputClosed || m_printTranscript)
+    if (m_outputDone || m_printTranscript)
         return;
-    if (!writeAll(m_out, bytes.constData(), bytes.size())) {
+    switch (writeAll(stdoutFd, bytes.constData(), bytes.size())) {
+    case WriteResult::Written:
+        return;
+    case WriteResult::Interrupted:
+        // The signal's own handler ends the run; the rest of the output is dropped.
+        m_outputDone = true;
+        return;
+    case WriteResult::ReaderGone:
         // A reader that went away (`| head`) is not an error: end quietly.
-        m_outputClosed = true;
-        if (errno != EPIPE)
-            diagnostic(tr("cannot write to standard output: %1").arg(QString::fromLocal8Bit(strerror(errno))));
-        QTimer::singleShot(0, this, [this] { stopWith(ExitCode::Success); });
+        m_outputDone = true;
+        QTimer::singleShot(0, this, [this] {
+            stopWith(ExitCode::Success, tr("standard output closed"));
+        });
+        return;
+    case WriteResult::Failed: {
+        m_outputDone = true;
+        const QString why = tr("cannot write to standard output: %1").arg(errnoText());
+        diagnostic(why);
+        QTimer::singleShot(0, this, [this, why] { stopWith(ExitCode::FileError, why); });
+        return;
+    }
     }
 }
 
-void HeadlessRunner::stopWith(ExitCode code)
+void HeadlessRunner::stopWith(ExitCode code, const QString &why)
 {
+    if (m_stopCode || m_ended)
+        return;
     m_stopCode = code;
     if (m_session.isActive())
-        m_session.abort(); // ends through onSessionFinished
+        m_session.abort(why); // ends through onSessionFinished
     else
         end(code);
 }
@@ -218,13 +277,20 @@ void HeadlessRunner::onSessionFinished(Session::EndReason reason)
     end(ExitCode::Success);
 }
 
-void HeadlessRunner::onInterrupted()
+void HeadlessRunner::onSignal()
 {
-    char drain[16];
-    while (::read(g_signalPipe[0], drain, sizeof drain) > 0) {
+    bool interrupted = false;
+    char bytes[16];
+    ssize_t n;
+    while ((n = ::read(g_signalPipe[0], bytes, sizeof bytes)) > 0) {
+        for (ssize_t i = 0; i < n; ++i)
+            interrupted |= bytes[i] == 'I';
     }
+    // SIGALRM only wakes a blocked write; the overall timer ends the run.
+    if (!interrupted || m_stopCode || m_ended)
+        return;
     diagnostic(tr("interrupted"));
-    stopWith(ExitCode::Interrupted);
+    stopWith(ExitCode::Interrupted, tr("interrupted"));
 }
 
 ExitCode exitCodeForError(Session::Error error)
@@ -249,10 +315,8 @@ ExitCode exitCodeForError(Session::Error error)
 
 void HeadlessRunner::diagnostic(const QString &line)
 {
-    if (m_outputClosed)
-        return;
     const QByteArray bytes = QStringLiteral("socketeer: %1\n").arg(line).toLocal8Bit();
-    writeAll(m_err, bytes.constData(), bytes.size());
+    writeAll(stderrFd, bytes.constData(), bytes.size());
 }
 
 void HeadlessRunner::end(ExitCode code)
@@ -261,13 +325,15 @@ void HeadlessRunner::end(ExitCode code)
         return;
     m_ended = true;
     m_overallTimer.stop();
+    if (m_signalNotifier)
+        ::setitimer(ITIMER_REAL, nullptr, nullptr);
     if (m_stdinNotifier)
         m_stdinNotifier->setEnabled(false);
 
     const std::shared_ptr<Transcript> transcript = m_session.transcript();
     if (m_printTranscript && transcript) {
         QFile out;
-        if (out.open(m_out, QIODevice::WriteOnly | QIODevice::Unbuffered)) {
+        if (out.open(stdoutFd, QIODevice::WriteOnly | QIODevice::Unbuffered)) {
             QString error;
             TranscriptIO::write(*transcript, TranscriptIO::Format::Text, &out, &error);
         }
@@ -304,14 +370,13 @@ int runHeadlessDemo(int &argc, char **argv)
         const QByteArray message = QStringLiteral("socketeer: cannot start the demo server: %1\n")
                                        .arg(server.errorString())
                                        .toLocal8Bit();
-        writeAll(2, message.constData(), message.size());
+        writeAll(stderrFd, message.constData(), message.size());
         return toInt(ExitCode::SocketError);
     }
     CommandLineOptions options;
     options.action = CommandLineOptions::Action::Headless;
     options.host = server.address().toString();
     options.port = server.port();
-    options.idleMs = 0;
     HeadlessRunner runner(options);
     runner.installSignalHandlers();
     runner.setPrintTranscript(true);

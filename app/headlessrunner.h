@@ -13,9 +13,13 @@
 class QSocketNotifier;
 
 // Runs one exchange without a window: connects, sends what the options say
-// in order, writes received bytes to the output fd byte-exact and
-// diagnostics to the error fd (one line each), saves the transcript if
+// in order, writes received bytes to standard output byte-exact and
+// diagnostics to standard error (one line each), saves the transcript if
 // asked, then emits finished() with the exit code.
+//
+// Standard output is written with blocking writes; a reader that stops
+// reading stalls the run, but Ctrl+C and --timeout still end it (the write
+// is interrupted and the remaining output dropped).
 class HeadlessRunner : public QObject
 {
     Q_OBJECT
@@ -23,20 +27,17 @@ public:
     explicit HeadlessRunner(const CommandLineOptions &options, QObject *parent = nullptr);
     ~HeadlessRunner() override;
 
-    // File descriptors, for tests; default 0, 1, 2.
-    void setFileDescriptors(int in, int out, int err);
-    // Catch SIGINT/SIGTERM: save and exit with 130. Only one runner per process.
+    // Catch SIGINT/SIGTERM (save, then exit 130) and arm SIGALRM for
+    // --timeout. Only one runner per process may install them.
     void installSignalHandlers();
     // Instead of the received bytes, print the whole exchange as a text
     // transcript when the run ends (used by the headless demo).
     void setPrintTranscript(bool print);
-
     // Queues bytes to send once connected, before the options' sends.
     void addRequest(const QByteArray &bytes);
 
     // Starts the run. finished() is always emitted exactly once, asynchronously.
     void start();
-    Session *session() { return &m_session; }
 
 Q_SIGNALS:
     void finished(int exitCode);
@@ -46,18 +47,20 @@ private:
     void onReceived(const QByteArray &bytes);
     void onSessionFinished(Session::EndReason reason);
     void onStdinReadable();
-    void onInterrupted();
+    void onBytesWritten();
+    void onSignal();
     void sendQueued();
     void diagnostic(const QString &line);
-    // Ends the run early with `code`, closing the session first.
-    void stopWith(ExitCode code);
+    // Ends the run early with `code`, closing the session first; `why` goes
+    // into the transcript.
+    void stopWith(ExitCode code, const QString &why);
     void end(ExitCode code);
 
     CommandLineOptions m_options;
     Session m_session;
     QList<QByteArray> m_pending; // encoded sends, in command-line order
-    int m_in = 0, m_out = 1, m_err = 2;
-    bool m_outputClosed = false;
+    bool m_outputDone = false;   // reader gone, output failed or abandoned
+    bool m_stdinDone = false;
     bool m_ended = false;
     std::optional<ExitCode> m_stopCode;
     bool m_printTranscript = false;

@@ -1,5 +1,9 @@
 // The executable: parse the command line, then run headless or the window.
+#include <cerrno>
 #include <cstdio>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <QStringList>
 
@@ -18,6 +22,21 @@ bool hasDisplay()
         || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
 }
 
+// Qt would otherwise reuse a closed 0, 1 or 2 for its own descriptors, and
+// received bytes would land in them.
+void reserveStandardDescriptors()
+{
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            const int devNull = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+            if (devNull >= 0 && devNull != fd) {
+                ::dup2(devNull, fd);
+                ::close(devNull);
+            }
+        }
+    }
+}
+
 void print(FILE *stream, const QString &text)
 {
     const QByteArray bytes = text.toLocal8Bit();
@@ -29,6 +48,7 @@ void print(FILE *stream, const QString &text)
 
 int main(int argc, char **argv)
 {
+    reserveStandardDescriptors();
     QStringList arguments;
     arguments.reserve(argc);
     for (int i = 0; i < argc; ++i)

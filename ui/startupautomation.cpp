@@ -43,25 +43,13 @@ void StartupAutomation::start()
 {
     // As in headless mode, everything that can fail before connecting fails
     // here, before any traffic: then nothing is connected or sent.
-    for (const CommandLineOptions::SendItem &item : std::as_const(m_options.sends)) {
-        if (item.isFile) {
-            QFile file(item.value);
-            if (!file.open(QIODevice::ReadOnly)) {
-                fail(tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(item.value), file.errorString()),
-                     toInt(ExitCode::FileError));
-                return;
-            }
-            m_pending.append(file.readAll());
-        } else {
-            // The same bytes as --send in headless mode: typed newlines kept.
-            const RequestCodec::Result result = RequestCodec::encodeTextVerbatim(item.value);
-            if (!result.ok()) {
-                fail(tr("--send: %1").arg(result.error.toString()), toInt(ExitCode::UsageError));
-                return;
-            }
-            m_pending.append(result.bytes);
-        }
+    QString problem;
+    const std::optional<QList<QByteArray>> sends = loadSends(m_options.sends, &problem);
+    if (!sends) {
+        fail(problem, toInt(ExitCode::FileError));
+        return;
     }
+    m_pending = *sends;
     if (m_options.connectAtStart)
         QTimer::singleShot(0, this, &StartupAutomation::connectRequested);
 }

@@ -2,6 +2,7 @@
 #include <csignal>
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <QFile>
@@ -31,6 +32,19 @@ QByteArray allByteValues()
     return bytes;
 }
 
+// Whether the process has a handler for SIGINT (the SigCgt mask in /proc).
+bool catchesSigint(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return false;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("SigCgt:"))
+            return (line.mid(7).trimmed().toULongLong(nullptr, 16) >> (SIGINT - 1)) & 1u;
+    }
+    return false;
+}
+
 } // namespace
 
 class TestHeadlessRunner : public QObject
@@ -54,6 +68,12 @@ private Q_SLOTS:
     void saveFailureExitsSeven();
     void interruptSavesAndExits130();
     void closedStdoutEndsQuietly();
+    void failingStdoutIsAFileError();
+    void stalledStdoutStillHonoursTimeoutAndInterrupt_data();
+    void stalledStdoutStillHonoursTimeoutAndInterrupt();
+    void closedStdinIsNotReadAsData();
+    void interruptWhileConnectingSaves();
+    void sendFileMustBeARegularFile();
     void demoRunsHeadless();
     void versionAndHelp();
 
@@ -259,16 +279,11 @@ void TestHeadlessRunner::exitCodes()
 
 void TestHeadlessRunner::connectTimeoutExitsFive()
 {
-    QTcpServer listener;
-    listener.setListenBacklogSize(0);
-    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
-    listener.pauseAccepting();
-    QTcpSocket filler;
-    filler.connectToHost(QHostAddress::LocalHost, listener.serverPort());
-    QTRY_COMPARE(filler.state(), QAbstractSocket::ConnectedState);
+    TestSupport::PendingListener listener;
+    QVERIFY(listener.start());
 
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(listener.serverPort()),
+    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(listener.port()),
                     QStringLiteral("--connect-timeout"), QStringLiteral("300")});
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), toInt(ExitCode::TimedOut));
@@ -363,6 +378,112 @@ void TestHeadlessRunner::closedStdoutEndsQuietly()
     QVERIFY(finish(process));
     QCOMPARE(process.readAllStandardError(), QByteArray());
     QCOMPARE(process.exitCode(), 0);
+}
+
+void TestHeadlessRunner::failingStdoutIsAFileError()
+{
+    LoopbackServer server;
+    server.setGreeting(QByteArrayLiteral("data"));
+    server.setCloseAfterGreeting(true);
+    QVERIFY(server.listenLocal());
+    QProcess process;
+    process.setStandardOutputFile(QStringLiteral("/dev/full"));
+    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort())});
+    QVERIFY(finish(process));
+    QCOMPARE(process.exitCode(), toInt(ExitCode::FileError));
+    QVERIFY(process.readAllStandardError().contains("cannot write to standard output"));
+}
+
+void TestHeadlessRunner::stalledStdoutStillHonoursTimeoutAndInterrupt_data()
+{
+    QTest::addColumn<bool>("interrupt");
+    QTest::newRow("--timeout") << false;
+    QTest::newRow("SIGINT") << true;
+}
+
+void TestHeadlessRunner::stalledStdoutStillHonoursTimeoutAndInterrupt()
+{
+    // A reader that never reads: the pipe fills and the write blocks.
+    QFETCH(bool, interrupt);
+    LoopbackServer server;
+    server.setGreeting(QByteArray(4 * 1024 * 1024, 'x'));
+    QVERIFY(server.listenLocal());
+    int fds[2];
+    QCOMPARE(::pipe2(fds, O_CLOEXEC), 0);
+    const int writeEnd = fds[1];
+    const QString path = m_dir.filePath(QStringLiteral("stalled.jsonl"));
+
+    QProcess process;
+    process.setChildProcessModifier([writeEnd] { ::dup2(writeEnd, STDOUT_FILENO); });
+    QStringList arguments{QStringLiteral("--headless"), QStringLiteral("127.0.0.1"),
+                          QString::number(server.serverPort()), QStringLiteral("--save"), path};
+    if (!interrupt)
+        arguments << QStringLiteral("--timeout") << QStringLiteral("500");
+    start(process, arguments);
+    ::close(writeEnd);
+    if (interrupt) {
+        // Wait until the pipe is full, then interrupt the blocked write.
+        QTRY_VERIFY([&] {
+            int queued = 0;
+            return ::ioctl(fds[0], FIONREAD, &queued) == 0 && queued >= 65536;
+        }());
+        ::kill(pid_t(process.processId()), SIGINT);
+    }
+    QVERIFY(finish(process));
+    ::close(fds[0]);
+    QCOMPARE(process.exitCode(), toInt(interrupt ? ExitCode::Interrupted : ExitCode::TimedOut));
+    Transcript transcript;
+    TranscriptIO::ReadError error;
+    QVERIFY2(TranscriptIO::open(path, &transcript, &error), qPrintable(error.toString()));
+    QVERIFY(transcript.totalBytes(Transcript::Direction::Received) > 0);
+}
+
+void TestHeadlessRunner::closedStdinIsNotReadAsData()
+{
+    // With descriptor 0 closed, nothing else may take its place and be read.
+    LoopbackServer server;
+    server.setGreeting(QByteArrayLiteral("hi"));
+    QVERIFY(server.listenLocal());
+    QProcess process;
+    process.setChildProcessModifier([] { ::close(STDIN_FILENO); });
+    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort()),
+                    QStringLiteral("--stdin"), QStringLiteral("--send"), QStringLiteral("only this"),
+                    QStringLiteral("--idle"), QStringLiteral("300")});
+    QVERIFY(finish(process));
+    QCOMPARE(process.exitCode(), 0);
+    QCOMPARE(server.receivedSoFar(), QByteArrayLiteral("only this"));
+    QCOMPARE(process.readAllStandardOutput(), QByteArrayLiteral("hi"));
+}
+
+void TestHeadlessRunner::interruptWhileConnectingSaves()
+{
+    TestSupport::PendingListener listener;
+    QVERIFY(listener.start());
+    const QString path = m_dir.filePath(QStringLiteral("connecting.txt"));
+    QProcess process;
+    process.setProcessChannelMode(QProcess::ForwardedOutputChannel);
+    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(listener.port()),
+                    QStringLiteral("--save"), path});
+    // It connects right after installing its SIGINT handler.
+    QTRY_VERIFY(catchesSigint(process.processId()));
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(finish(process));
+    QCOMPARE(process.exitCode(), toInt(ExitCode::Interrupted));
+    QFile saved(path);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    const QByteArray text = saved.readAll();
+    QVERIFY2(text.contains("* connecting to 127.0.0.1:"), text.constData());
+    QVERIFY2(text.contains("* disconnected (interrupted)"), text.constData());
+}
+
+void TestHeadlessRunner::sendFileMustBeARegularFile()
+{
+    QProcess process;
+    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QStringLiteral("9"),
+                    QStringLiteral("--send-file"), m_dir.path()});
+    QVERIFY(finish(process));
+    QCOMPARE(process.exitCode(), toInt(ExitCode::FileError));
+    QVERIFY(process.readAllStandardError().contains("not a regular file"));
 }
 
 void TestHeadlessRunner::demoRunsHeadless()
