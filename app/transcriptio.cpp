@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QSaveFile>
 
+#include "session.h"
 #include "transcript.h"
 #include "transcripttext.h"
 #include "version.h"
@@ -91,9 +92,7 @@ QByteArray oneLine(const QString &text)
 
 QByteArray endpoint(const Transcript &transcript)
 {
-    const QString host = transcript.host();
-    const QString pattern = host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2");
-    return oneLine(pattern.arg(host, QString::number(transcript.port())));
+    return oneLine(Session::formatEndpoint(transcript.host(), transcript.port()));
 }
 
 // A transcript that never started records the Unix epoch as its start.

@@ -416,10 +416,7 @@ void MainWindow::updateTitle()
         setWindowModified(false);
         return;
     }
-    const QHostAddress literal(m_transcript->host());
-    const QString peer = literal.isNull()
-        ? m_transcript->host() + QLatin1Char(':') + QString::number(m_transcript->port())
-        : Session::formatEndpoint(literal, m_transcript->port());
+    const QString peer = Session::formatEndpoint(m_transcript->host(), m_transcript->port());
     setWindowTitle(tr("%1[*] \u2014 Socketeer").arg(peer));
     setWindowModified(m_transcript->hasData() && m_transcript->isModified());
 }
