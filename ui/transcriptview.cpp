@@ -138,7 +138,7 @@ void TranscriptView::renderPending()
         const qint64 index = m_renderedEntries++;
         const Transcript::Entry entry = m_transcript->entry(index);
         const bool isData = entry.kind == Transcript::Kind::Data;
-        const QTextCharFormat &format = !isData ? m_eventFormat
+        const QTextCharFormat &format = !isData ? (entry.event == TranscriptEvent::error() ? m_errorFormat : m_eventFormat)
             : entry.direction == Transcript::Direction::Sent ? m_sentFormat
                                                              : m_receivedFormat;
         const QStringList lines = linesFor(entry, isData ? m_transcript->data(index) : QByteArray());
@@ -188,6 +188,8 @@ void TranscriptView::updateFormats()
     m_eventFormat = QTextCharFormat();
     m_eventFormat.setForeground(dark ? QColor(0xa0, 0xae, 0xc0) : QColor(0x4a, 0x55, 0x68));
     m_eventFormat.setFontItalic(true);
+    m_errorFormat = m_eventFormat;
+    m_errorFormat.setForeground(dark ? QColor(0xfc, 0x81, 0x81) : QColor(0xb0, 0x1c, 0x1c));
     m_timeFormat = QTextCharFormat();
     m_timeFormat.setForeground(dark ? QColor(0xa0, 0xae, 0xc0) : QColor(0x5a, 0x62, 0x70));
 }

@@ -86,5 +86,6 @@ private:
     QTextCharFormat m_sentFormat;
     QTextCharFormat m_receivedFormat;
     QTextCharFormat m_eventFormat;
+    QTextCharFormat m_errorFormat; // events that report a failure
     QTextCharFormat m_timeFormat;
 };

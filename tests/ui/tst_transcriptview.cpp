@@ -108,6 +108,7 @@ void TranscriptViewTest::marksAndColoursEachDirection()
     transcript->appendEvent(TranscriptEvent::connected(), QStringLiteral("127.0.0.1:7"));
     transcript->appendData(Direction::Sent, "GET / HTTP/1.0\r\n\r\n");
     transcript->appendData(Direction::Received, "HTTP/1.0 200 OK\r\n");
+    transcript->appendEvent(TranscriptEvent::error(), QStringLiteral("Connection reset by peer 127.0.0.1:7"));
     view.flush();
 
     const QStringList expected = {
@@ -115,6 +116,7 @@ void TranscriptViewTest::marksAndColoursEachDirection()
         QStringLiteral("> GET / HTTP/1.0\\r\\n"),
         QStringLiteral("> \\r\\n"),
         QStringLiteral("< HTTP/1.0 200 OK\\r\\n"),
+        QStringLiteral("* error: Connection reset by peer 127.0.0.1:7"),
     };
     QCOMPARE(viewLines(view), expected);
 
@@ -129,6 +131,9 @@ void TranscriptViewTest::marksAndColoursEachDirection()
     QVERIFY(sent != received);
     QVERIFY(sent != event);
     QVERIFY(received != event);
+    // Failures stand out from the other events.
+    const QColor error = colourOf(4);
+    QVERIFY(error != event && error != sent && error != received);
     QVERIFY(QFontInfo(view.font()).fixedPitch());
 }
 
