@@ -579,7 +579,14 @@ QString ReadError::toString() const
 
 bool readJsonl(QIODevice *device, Transcript *into, ReadError *error)
 {
-    Q_ASSERT(into && into->isEmpty());
+    // Far above the longest line Socketeer writes (a 64 KiB chunk in base64),
+    // so that a damaged file cannot make us hold gigabytes for one line.
+    constexpr qint64 maxLineLength = 16 * 1024 * 1024;
+    if (!into->isEmpty()) {
+        if (error)
+            *error = ReadError{0, tr("internal error: reading into a transcript that is not empty")};
+        return false;
+    }
     const auto fail = [error](int line, const QString &message) {
         if (error)
             *error = ReadError{line, message};
@@ -589,10 +596,14 @@ bool readJsonl(QIODevice *device, Transcript *into, ReadError *error)
     int lineNumber = 0;
     int firstBlankLine = 0; // blank lines are allowed at the end only
     while (!device->atEnd()) {
-        const QByteArray line = device->readLine();
+        // Reads past the limit (readLine stops one byte short of its argument),
+        // to tell "too long" from "just fits".
+        const QByteArray line = device->readLine(maxLineLength + 2);
         ++lineNumber;
         if (line.isEmpty())
             return fail(lineNumber, tr("read error: %1").arg(device->errorString()));
+        if (line.size() > maxLineLength)
+            return fail(lineNumber, tr("line longer than %1 bytes").arg(maxLineLength));
         if (line.trimmed().isEmpty()) {
             if (firstBlankLine == 0)
                 firstBlankLine = lineNumber;

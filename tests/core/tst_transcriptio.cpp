@@ -475,6 +475,8 @@ void tst_TranscriptIO::readDamaged_data()
     row("missing type", lines({validHeader, R"({"dir":"sent"})"}), 2, "missing field \"type\"");
     row("type not a string", lines({validHeader, R"({"type":1})"}), 2, "field \"type\" must be a string");
     row("blank line inside", lines({validHeader, QByteArray(), validSent}), 2, "blank line");
+    row("line too long", lines({validHeader, validSent, QByteArray(16 * 1024 * 1024 + 1, 'x')}), 3,
+        "line longer than 16777216 bytes");
     // Data
     row("bad base64", lines({validHeader, sent("YWJj", "YW@j")}), 2, "field \"data\" is not valid base64");
     row("base64 with bad padding", lines({validHeader, sent("YWJj", "YQ=a")}), 2, "not valid base64");
