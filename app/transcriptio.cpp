@@ -130,16 +130,9 @@ bool writeRaw(const Transcript &transcript, Output &out)
 QByteArray textEntry(const Transcript &transcript, qint64 index)
 {
     const Transcript::Entry entry = transcript.entry(index);
-    const QByteArray prefix = '[' + times(entry) + "] ";
-    if (entry.kind == Transcript::Kind::Event) {
-        return prefix + TranscriptText::eventMarker().toLatin1() + ' '
-            + oneLine(TranscriptText::describeEvent(entry.event, entry.detail)) + '\n';
-    }
-    const QByteArray marker = prefix + TranscriptText::marker(entry.direction).toLatin1() + ' ';
     QByteArray text;
-    const QStringList lines = TranscriptText::splitLines(transcript.data(index));
-    for (const QString &line : lines)
-        text += marker + line.toUtf8() + '\n';
+    for (const QString &line : TranscriptText::entryLines(entry, transcript.data(index), true))
+        text += line.toUtf8() + '\n';
     return text;
 }
 

@@ -206,4 +206,23 @@ QString describeEvent(const QString &name, const QString &detail)
     return describe(name, ": "); // "error: detail", and any other event
 }
 
+QString timePrefix(const Transcript::Entry &entry)
+{
+    return QLatin1Char('[') + relativeTime(entry.tMs) + QLatin1Char(' ') + isoTime(entry.wallMs) + QLatin1String("] ");
+}
+
+QStringList entryLines(const Transcript::Entry &entry, QByteArrayView bytes, bool withTimes)
+{
+    const QString time = withTimes ? timePrefix(entry) : QString();
+    if (entry.kind == Transcript::Kind::Event) {
+        // Event text comes from the peer or the system too: escaped, one line.
+        return {time + eventMarker() + QLatin1Char(' ') + escape(describeEvent(entry.event, entry.detail).toUtf8())};
+    }
+    const QString head = time + marker(entry.direction) + QLatin1Char(' ');
+    QStringList lines = splitLines(bytes);
+    for (QString &line : lines)
+        line.prepend(head);
+    return lines;
+}
+
 } // namespace TranscriptText

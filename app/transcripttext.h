@@ -37,6 +37,14 @@ QString isoTime(qint64 wallMs);
 QString marker(Transcript::Direction direction);
 QString eventMarker();
 
+// "[+0.013s 2026-11-25T17:04:32.136Z] ": the time prefix of a text line.
+QString timePrefix(const Transcript::Entry &entry);
+
+// The display lines of one entry exactly as the text export writes them
+// (without line breaks): the time prefix when withTimes, then the marker and
+// the escaped text; an event is one line. `bytes` are the entry's data.
+QStringList entryLines(const Transcript::Entry &entry, QByteArrayView bytes, bool withTimes);
+
 // One readable line for an event: "connected to 127.0.0.1:8080" etc.
 QString describeEvent(const QString &name, const QString &detail);
 

@@ -82,33 +82,6 @@ bool TranscriptView::hasPending() const
     return m_transcript && m_renderedEntries < m_transcript->entryCount();
 }
 
-QString TranscriptView::timePrefix(const Transcript::Entry &entry) const
-{
-    // As the text export writes it: "[+0.013s 2026-11-25T17:04:32.136Z] ".
-    if (!m_showTimestamps)
-        return QString();
-    return QLatin1Char('[') + TranscriptText::relativeTime(entry.tMs) + QLatin1Char(' ')
-        + TranscriptText::isoTime(entry.wallMs) + QLatin1String("] ");
-}
-
-QStringList TranscriptView::linesFor(const Transcript::Entry &entry, const QByteArray &bytes) const
-{
-    QStringList lines;
-    const QString time = timePrefix(entry);
-    if (entry.kind == Transcript::Kind::Event) {
-        // Event text comes from the peer or the system too: escaped, one line.
-        lines.append(time + TranscriptText::eventMarker() + QLatin1Char(' ')
-                     + TranscriptText::escape(TranscriptText::describeEvent(entry.event, entry.detail).toUtf8()));
-        return lines;
-    }
-    const QString head = time + TranscriptText::marker(entry.direction) + QLatin1Char(' ');
-    const QStringList escaped = TranscriptText::splitLines(bytes);
-    lines.reserve(escaped.size());
-    for (const QString &line : escaped)
-        lines.append(head + line);
-    return lines;
-}
-
 void TranscriptView::onEntriesAppended()
 {
     // Only note that there is more: the timers decide when to draw.
@@ -141,8 +114,9 @@ void TranscriptView::renderPending()
         const QTextCharFormat &format = !isData ? (entry.event == TranscriptEvent::error() ? m_errorFormat : m_eventFormat)
             : entry.direction == Transcript::Direction::Sent ? m_sentFormat
                                                              : m_receivedFormat;
-        const QStringList lines = linesFor(entry, isData ? m_transcript->data(index) : QByteArray());
-        const qsizetype timeLength = timePrefix(entry).size();
+        const QStringList lines =
+            TranscriptText::entryLines(entry, isData ? m_transcript->data(index) : QByteArray(), m_showTimestamps);
+        const qsizetype timeLength = m_showTimestamps ? TranscriptText::timePrefix(entry).size() : 0;
         for (const QString &line : lines) {
             if (!firstLine)
                 cursor.insertBlock();

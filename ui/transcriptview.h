@@ -56,9 +56,6 @@ public:
     // Entries rendered so far from the current transcript.
     qint64 renderedEntries() const { return m_renderedEntries; }
 
-    // The line text for an entry's lines, without colour: exactly what the
-    // view shows. For the tests and for copy.
-    QStringList linesFor(const Transcript::Entry &entry, const QByteArray &bytes) const;
 
 Q_SIGNALS:
     // After each render pass.
@@ -72,7 +69,6 @@ private:
     void renderPending();
     void rerenderAll();
     void updateFormats();
-    QString timePrefix(const Transcript::Entry &entry) const;
 
     std::shared_ptr<Transcript> m_transcript;
     QMetaObject::Connection m_appendedConnection;
