@@ -56,7 +56,6 @@ public:
     // Entries rendered so far from the current transcript.
     qint64 renderedEntries() const { return m_renderedEntries; }
 
-
 Q_SIGNALS:
     // After each render pass.
     void rendered();
