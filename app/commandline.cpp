@@ -297,7 +297,7 @@ CommandLineOptions parseCommandLine(const QStringList &arguments)
         return usageError(QStringLiteral("PORT is missing after HOST %1").arg(quoted(positional.constFirst())));
     if (positional.size() == 2) {
         options.host = positional.at(0);
-        if (options.host.isEmpty())
+        if (options.host.trimmed().isEmpty())
             return usageError(QStringLiteral("HOST is empty"));
         const QString portText = positional.at(1);
         qint64 port = 0;

@@ -324,6 +324,7 @@ void TestCommandLine::usageErrors_data()
     row("too many arguments", {QStringLiteral("h"), QStringLiteral("80"), QStringLiteral("extra")},
         QStringLiteral("too many arguments: \"extra\" after HOST PORT"));
     row("empty HOST", {QString(), QStringLiteral("80")}, QStringLiteral("HOST is empty"));
+    row("blank HOST", {QStringLiteral(" \t"), QStringLiteral("80")}, QStringLiteral("HOST is empty"));
     const QString badPort = QStringLiteral("PORT must be a whole number from 1 to 65535, not \"%1\"");
     for (const char *port : {"http", "0", "65536", "99999999999999999999", "8O", "+80", " 80", "80 ", "0x50", "8.0", ""}) {
         QTest::addRow("port \"%s\"", port)
