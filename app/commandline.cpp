@@ -77,9 +77,9 @@ void setupParser(QCommandLineParser &parser)
         {Name::connectTimeout,
          QStringLiteral("Headless: give up connecting (lookup included) after MS milliseconds. Default: 10000."),
          QStringLiteral("MS")},
-        {Name::idle, QStringLiteral("Headless: close after MS milliseconds without data either way."),
+        {Name::idle, QStringLiteral("Headless: close after MS milliseconds without data either way (exit status 0)."),
          QStringLiteral("MS")},
-        {Name::timeout, QStringLiteral("Headless: close after MS milliseconds in all, whatever happens."),
+        {Name::timeout, QStringLiteral("Headless: close after MS milliseconds in all, whatever happens (exit status 5)."),
          QStringLiteral("MS")},
         {Name::save,
          QStringLiteral("Save the transcript to FILE when the connection ends. The extension chooses the "

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSocketNotifier>
 
 #include "demoserver.h"
@@ -150,6 +152,17 @@ void HeadlessRunner::start()
         return;
     }
     m_pending += *sends;
+    if (!m_options.savePath.isEmpty()) {
+        // The common mistakes, before any traffic; a full disk still shows at the end.
+        const QFileInfo target(m_options.savePath);
+        if (!target.absoluteDir().exists() || target.isDir()) {
+            diagnostic(tr("cannot save to %1: %2")
+                           .arg(m_options.savePath, target.isDir() ? tr("it is a folder")
+                                                                    : tr("its folder does not exist")));
+            QTimer::singleShot(0, this, [this] { end(ExitCode::FileError); });
+            return;
+        }
+    }
 
     m_session.setConnectTimeout(m_options.connectTimeoutMs);
     m_session.setIdleTimeout(m_options.idleMs);

@@ -75,5 +75,11 @@ int main(int argc, char **argv)
     case CommandLineOptions::Action::Window:
         break;
     }
+    if (!hasDisplay()) {
+        print(stderr, QStringLiteral("socketeer: no display to open the window on (neither DISPLAY nor "
+                                     "WAYLAND_DISPLAY is set)\nUse 'socketeer --headless HOST PORT' to run "
+                                     "without a window.\n"));
+        return toInt(ExitCode::UsageError);
+    }
     return runWindow(argc, argv, options, false);
 }

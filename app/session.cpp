@@ -199,9 +199,10 @@ void Session::onSocketConnected()
     m_peerAddress = m_socket->peerAddress();
     const quint16 peerPort = m_socket->peerPort();
     m_transcript->appendEvent(TranscriptEvent::connected(), formatEndpoint(m_peerAddress, peerPort));
-    restartIdleTimer();
-    if (setState(State::Connected))
-        Q_EMIT connected(m_peerAddress, peerPort);
+    if (!setState(State::Connected))
+        return;
+    restartIdleTimer(); // needs State::Connected
+    Q_EMIT connected(m_peerAddress, peerPort);
 }
 
 QByteArray Session::takeReceived()

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void receivesBinaryByteExact();
     void sendsInCommandLineOrder();
     void forwardsStdin();
+    void idleEndsSuccessfully_data();
     void idleEndsSuccessfully();
     void savesTranscript_data();
     void savesTranscript();
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void interruptWhileConnectingSaves();
     void sendFileMustBeARegularFile();
     void demoRunsHeadless();
+    void windowWithoutDisplayIsAUsageError();
     void versionAndHelp();
 
 private:
@@ -182,10 +184,18 @@ void TestHeadlessRunner::forwardsStdin()
     QCOMPARE(process.readAllStandardOutput(), QByteArrayLiteral("first\nsecond"));
 }
 
+void TestHeadlessRunner::idleEndsSuccessfully_data()
+{
+    QTest::addColumn<QByteArray>("greeting");
+    QTest::newRow("after a greeting") << QByteArrayLiteral("220 ready\r\n");
+    QTest::newRow("silent peer, nothing sent") << QByteArray();
+}
+
 void TestHeadlessRunner::idleEndsSuccessfully()
 {
+    QFETCH(QByteArray, greeting);
     LoopbackServer server;
-    server.setGreeting(QByteArrayLiteral("220 ready\r\n"));
+    server.setGreeting(greeting);
     QVERIFY(server.listenLocal());
 
     QProcess process;
@@ -193,7 +203,7 @@ void TestHeadlessRunner::idleEndsSuccessfully()
                     QStringLiteral("--idle"), QStringLiteral("200")});
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), 0);
-    QCOMPARE(process.readAllStandardOutput(), QByteArrayLiteral("220 ready\r\n"));
+    QCOMPARE(process.readAllStandardOutput(), greeting);
 }
 
 void TestHeadlessRunner::savesTranscript_data()
@@ -334,8 +344,10 @@ void TestHeadlessRunner::saveFailureExitsSeven()
                     QStringLiteral("--save"), blocker + QStringLiteral("/out.txt")});
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), toInt(ExitCode::FileError));
-    QCOMPARE(process.readAllStandardOutput(), QByteArrayLiteral("data"));
     QVERIFY(process.readAllStandardError().contains("out.txt"));
+    // Found out before connecting: nothing was exchanged.
+    QCOMPARE(process.readAllStandardOutput(), QByteArray());
+    QCOMPARE(server.connectionCount(), 0);
 }
 
 void TestHeadlessRunner::interruptSavesAndExits130()
@@ -502,6 +514,21 @@ void TestHeadlessRunner::demoRunsHeadless()
     QVERIFY2(output.contains("> GET / HTTP/1.1\\r\\n"), output.constData());
     QVERIFY2(output.contains("< HTTP/1.0 200 OK\\r\\n"), output.constData());
     QVERIFY2(output.contains("closed by peer"), output.constData());
+}
+
+void TestHeadlessRunner::windowWithoutDisplayIsAUsageError()
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("DISPLAY"));
+    environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    process.setProcessEnvironment(environment);
+    start(process, {QStringLiteral("127.0.0.1"), QStringLiteral("80"), QStringLiteral("--connect")});
+    QVERIFY(finish(process));
+    QCOMPARE(process.exitCode(), toInt(ExitCode::UsageError));
+    const QByteArray error = process.readAllStandardError();
+    QVERIFY2(error.contains("no display") && error.contains("--headless"), error.constData());
 }
 
 void TestHeadlessRunner::versionAndHelp()

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void hostNotFound();
     void connectTimeout();
     void idleTimeout();
+    void idleTimeoutWithoutAnyTraffic();
     void userDisconnect();
     void abortWhileConnecting();
     void eachConnectionHasItsOwnTranscript();
@@ -328,6 +329,21 @@ void TestSession::idleTimeout()
     QCOMPARE(session.bytesReceived(), 4);
     const std::shared_ptr<Transcript> transcript = session.transcript();
     QCOMPARE(transcript->entry(transcript->entryCount() - 1).event, TranscriptEvent::idleTimeout());
+}
+
+void TestSession::idleTimeoutWithoutAnyTraffic()
+{
+    // A peer that waits for the client to speak first, and a client that never does.
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    session.setIdleTimeout(150);
+    QSignalSpy finishedSpy(&session, &Session::finished);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(finishedSpy.count(), 1);
+    QCOMPARE(session.endReason(), Session::EndReason::IdleTimeout);
+    QCOMPARE(session.bytesReceived(), 0);
+    QCOMPARE(session.bytesSent(), 0);
 }
 
 void TestSession::userDisconnect()
