@@ -1,12 +1,15 @@
 #include "connectionbar.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QSpinBox>
 #include <QStyle>
+#include <QToolButton>
+
+#include "actionutil.h"
 
 ConnectionBar::ConnectionBar(QWidget *parent)
     : QWidget(parent)
@@ -45,22 +48,28 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     auto *portLabel = new QLabel(tr("&Port:"), this);
     portLabel->setBuddy(m_port);
 
-    m_connect = new QPushButton(tr("&Connect"), this);
-    m_connect->setObjectName(QStringLiteral("connect"));
-    m_connect->setAccessibleName(tr("Connect"));
-    m_connect->setToolTip(tr("Open a TCP connection to the host and port"));
-    m_connect->setIcon(QIcon::fromTheme(QStringLiteral("network-connect"),
-                                        style()->standardIcon(QStyle::SP_MediaPlay)));
-    m_connect->setDefault(false);
-    m_connect->setAutoDefault(false);
+    m_connectAction = makeAction(this, tr("&Connect to Host"), QString(), QStringLiteral("network-connect"),
+                                 QStyle::SP_MediaPlay);
+    m_connectAction->setObjectName(QStringLiteral("connectAction"));
+    m_connectAction->setIconText(tr("&Connect")); // the button's text and mnemonic
+    setShortcuts(m_connectAction, {QKeySequence(Qt::Key_F5)}, tr("Open a TCP connection to the host and port"));
+    m_disconnectAction = makeAction(this, tr("&Disconnect from Host"), QString(),
+                                    QStringLiteral("network-disconnect"), QStyle::SP_MediaStop);
+    m_disconnectAction->setObjectName(QStringLiteral("disconnectAction"));
+    m_disconnectAction->setIconText(tr("&Disconnect"));
+    setShortcuts(m_disconnectAction, {QKeySequence(Qt::SHIFT | Qt::Key_F5)},
+                 tr("Close the connection (or stop connecting)"));
 
-    m_disconnect = new QPushButton(tr("&Disconnect"), this);
-    m_disconnect->setObjectName(QStringLiteral("disconnect"));
-    m_disconnect->setAccessibleName(tr("Disconnect"));
-    m_disconnect->setToolTip(tr("Close the connection (or stop connecting)"));
-    m_disconnect->setIcon(QIcon::fromTheme(QStringLiteral("network-disconnect"),
-                                           style()->standardIcon(QStyle::SP_MediaStop)));
-    m_disconnect->setAutoDefault(false);
+    const auto makeButton = [this](QAction *action, const QString &objectName, const QString &accessibleName) {
+        auto *button = new QToolButton(this);
+        button->setObjectName(objectName);
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        button->setDefaultAction(action);
+        button->setAccessibleName(accessibleName);
+        return button;
+    };
+    m_connect = makeButton(m_connectAction, QStringLiteral("connect"), tr("Connect"));
+    m_disconnect = makeButton(m_disconnectAction, QStringLiteral("disconnect"), tr("Disconnect"));
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -72,20 +81,14 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     layout->addWidget(m_connect);
     layout->addWidget(m_disconnect);
 
-    connect(m_connect, &QPushButton::clicked, this, &ConnectionBar::connectClicked);
-    connect(m_disconnect, &QPushButton::clicked, this, &ConnectionBar::disconnectClicked);
-    connect(edit, &QLineEdit::textChanged, this, [this] {
-        updateButtons();
-        Q_EMIT endpointChanged();
-    });
-    connect(m_port, &QSpinBox::valueChanged, this, &ConnectionBar::endpointChanged);
+    connect(edit, &QLineEdit::textChanged, this, &ConnectionBar::updateControls);
     // Return in the host field connects, when that is possible.
     connect(edit, &QLineEdit::returnPressed, this, [this] {
-        if (canConnect())
-            Q_EMIT connectClicked();
+        if (m_connectAction->isEnabled())
+            m_connectAction->trigger();
     });
 
-    updateButtons();
+    updateControls();
 }
 
 QString ConnectionBar::host() const
@@ -128,13 +131,17 @@ QStringList ConnectionBar::recentHosts() const
 void ConnectionBar::setSessionState(Session::State state)
 {
     m_state = state;
-    updateButtons();
+    updateControls();
+}
+
+bool ConnectionBar::isIdle() const
+{
+    return m_state == Session::State::Idle || m_state == Session::State::Closed;
 }
 
 bool ConnectionBar::canConnect() const
 {
-    const bool idle = m_state == Session::State::Idle || m_state == Session::State::Closed;
-    return idle && !host().isEmpty();
+    return isIdle() && !host().isEmpty();
 }
 
 QLineEdit *ConnectionBar::hostEdit() const
@@ -142,12 +149,10 @@ QLineEdit *ConnectionBar::hostEdit() const
     return m_host->lineEdit();
 }
 
-void ConnectionBar::updateButtons()
+void ConnectionBar::updateControls()
 {
-    const bool idle = m_state == Session::State::Idle || m_state == Session::State::Closed;
-    m_connect->setEnabled(canConnect());
-    m_disconnect->setEnabled(m_state == Session::State::LookingUp || m_state == Session::State::Connecting
-                             || m_state == Session::State::Connected);
-    m_host->setEnabled(idle);
-    m_port->setEnabled(idle);
+    m_connectAction->setEnabled(canConnect());
+    m_disconnectAction->setEnabled(!isIdle());
+    m_host->setEnabled(isIdle());
+    m_port->setEnabled(isIdle());
 }

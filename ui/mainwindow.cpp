@@ -1,17 +1,22 @@
 #include "mainwindow.h"
 
+#include <functional>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
 #include <QPlainTextEdit>
-#include <QPushButton>
+#include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
 #include <QVBoxLayout>
 
+#include "actionutil.h"
 #include "appsettings.h"
 #include "connectionbar.h"
 #include "dialogs.h"
@@ -24,21 +29,29 @@
 
 namespace {
 
-QAction *makeAction(QObject *parent, const QString &themeIcon, QStyle::StandardPixmap fallback,
-                    const QString &text, const QString &toolTip)
-{
-    auto *action = new QAction(text, parent);
-    if (!themeIcon.isEmpty())
-        action->setIcon(QIcon::fromTheme(themeIcon, QApplication::style()->standardIcon(fallback)));
-    action->setToolTip(toolTip);
-    action->setStatusTip(toolTip);
-    return action;
-}
-
 QKeySequence standardOr(QKeySequence::StandardKey key, const QKeySequence &fallback)
 {
     const QKeySequence sequence(key);
     return sequence.isEmpty() ? fallback : sequence;
+}
+
+// While `action` is disabled, its shortcuts in `window` call `explain`
+// (which says why nothing happens) instead of doing nothing. The keys are
+// the action's; the two never compete, as only one is enabled at a time.
+void explainWhileDisabled(QWidget *window, QAction *action, const std::function<void()> &explain)
+{
+    auto *shortcut = new QShortcut(window);
+    shortcut->setKeys(action->shortcuts());
+    shortcut->setContext(Qt::WindowShortcut);
+    shortcut->setEnabled(!action->isEnabled());
+    QObject::connect(action, &QAction::enabledChanged, shortcut, [shortcut](bool enabled) {
+        shortcut->setEnabled(!enabled);
+    });
+    QObject::connect(action, &QAction::changed, shortcut, [shortcut, action] {
+        if (shortcut->keys() != action->shortcuts())
+            shortcut->setKeys(action->shortcuts());
+    });
+    QObject::connect(shortcut, &QShortcut::activated, window, explain);
 }
 
 } // namespace
@@ -88,49 +101,26 @@ MainWindow::~MainWindow()
 
 void MainWindow::createActions()
 {
-    m_openAction = makeAction(this, QStringLiteral("document-open"), QStyle::SP_DialogOpenButton,
-                              tr("&Open Transcript..."), tr("Open a saved JSONL transcript in a new window"));
-    m_openAction->setShortcut(standardOr(QKeySequence::Open, QKeySequence(Qt::CTRL | Qt::Key_O)));
-    m_saveAction = makeAction(this, QStringLiteral("document-save"), QStyle::SP_DialogSaveButton,
-                              tr("&Save Transcript..."),
-                              tr("Save this connection's transcript (text, raw, hexdump or JSONL)"));
-    m_saveAction->setShortcut(standardOr(QKeySequence::Save, QKeySequence(Qt::CTRL | Qt::Key_S)));
-    m_quitAction = makeAction(this, QStringLiteral("application-exit"), QStyle::SP_DialogCloseButton,
-                              tr("&Quit"), tr("Quit Socketeer"));
-    m_quitAction->setShortcut(standardOr(QKeySequence::Quit, QKeySequence(Qt::CTRL | Qt::Key_Q)));
+    m_openAction = makeAction(this, tr("&Open Transcript..."), QString(), QStringLiteral("document-open"),
+                              QStyle::SP_DialogOpenButton);
+    setShortcuts(m_openAction, {standardOr(QKeySequence::Open, QKeySequence(Qt::CTRL | Qt::Key_O))},
+                 tr("Open a saved JSONL transcript in a new window"));
+    m_saveAction = makeAction(this, tr("&Save Transcript..."), QString(), QStringLiteral("document-save"),
+                              QStyle::SP_DialogSaveButton);
+    setShortcuts(m_saveAction, {standardOr(QKeySequence::Save, QKeySequence(Qt::CTRL | Qt::Key_S))},
+                 tr("Save this connection's transcript (text, raw, hexdump or JSONL)"));
+    m_quitAction = makeAction(this, tr("&Quit"), QString(), QStringLiteral("application-exit"),
+                              QStyle::SP_DialogCloseButton);
+    setShortcuts(m_quitAction, {standardOr(QKeySequence::Quit, QKeySequence(Qt::CTRL | Qt::Key_Q))},
+                 tr("Quit Socketeer"));
     m_quitAction->setMenuRole(QAction::QuitRole);
 
-    m_copyAction = makeAction(this, QStringLiteral("edit-copy"), QStyle::SP_FileIcon, tr("&Copy"),
-                              tr("Copy the selected transcript text"));
-    m_copyAction->setShortcut(QKeySequence::Copy);
-    m_copyAction->setEnabled(false);
-    m_selectAllAction = makeAction(this, QStringLiteral("edit-select-all"), QStyle::SP_FileIcon,
-                                   tr("Select &All"), tr("Select the whole transcript"));
-    m_selectAllAction->setShortcut(QKeySequence::SelectAll);
-    m_clearAction = makeAction(this, QStringLiteral("edit-clear"), QStyle::SP_DialogResetButton,
-                               tr("C&lear Transcript"),
-                               tr("Forget the transcript shown (asks first if it is unsaved)"));
+    m_clearAction = makeAction(this, tr("C&lear Transcript"),
+                               tr("Forget the transcript shown (asks first if it is unsaved)"),
+                               QStringLiteral("edit-clear"), QStyle::SP_DialogResetButton);
 
-    m_timestampsAction = makeAction(this, QString(), QStyle::SP_FileIcon, tr("Show &Timestamps"),
-                                    tr("Show the time of each line since the connection started"));
-    m_timestampsAction->setCheckable(true);
-    m_wrapAction = makeAction(this, QString(), QStyle::SP_FileIcon, tr("&Wrap Lines"),
-                              tr("Wrap long transcript lines at the window edge"));
-    m_wrapAction->setCheckable(true);
-
-    m_connectAction = makeAction(this, QStringLiteral("network-connect"), QStyle::SP_MediaPlay,
-                                 tr("&Connect to Host"), tr("Open a TCP connection to the host and port"));
-    m_disconnectAction = makeAction(this, QStringLiteral("network-disconnect"), QStyle::SP_MediaStop,
-                                    tr("&Disconnect from Host"), tr("Close the connection"));
-    m_sendAction = makeAction(this, QStringLiteral("mail-send"), QStyle::SP_ArrowRight, tr("&Send Request"),
-                              tr("Send the request (Ctrl+Return)"));
-    // Window-wide, so it also works while typing in the request editor. It
-    // stays enabled: sending while not connected explains itself.
-    m_sendAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
-    m_sendAction->setShortcutContext(Qt::WindowShortcut);
-
-    m_aboutAction = makeAction(this, QStringLiteral("help-about"), QStyle::SP_MessageBoxInformation,
-                               tr("&About Socketeer"), tr("Version and credits"));
+    m_aboutAction = makeAction(this, tr("&About Socketeer"), tr("Version and credits"), QStringLiteral("help-about"),
+                               QStyle::SP_MessageBoxInformation);
     m_aboutAction->setMenuRole(QAction::AboutRole);
 }
 
@@ -143,20 +133,20 @@ void MainWindow::createMenus()
     file->addAction(m_quitAction);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    edit->addAction(m_copyAction);
-    edit->addAction(m_selectAllAction);
+    edit->addAction(m_view->copyAction());
+    edit->addAction(m_view->selectAllAction());
     edit->addSeparator();
     edit->addAction(m_clearAction);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(m_timestampsAction);
-    view->addAction(m_wrapAction);
+    view->addAction(m_view->timestampsAction());
+    view->addAction(m_view->wrapAction());
 
     QMenu *connection = menuBar()->addMenu(tr("Co&nnection"));
-    connection->addAction(m_connectAction);
-    connection->addAction(m_disconnectAction);
+    connection->addAction(m_connection->connectAction());
+    connection->addAction(m_connection->disconnectAction());
     connection->addSeparator();
-    connection->addAction(m_sendAction);
+    connection->addAction(m_request->sendAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -170,22 +160,20 @@ void MainWindow::connectParts()
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openTranscript);
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveTranscript);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
-    connect(m_copyAction, &QAction::triggered, m_view, &QPlainTextEdit::copy);
-    connect(m_selectAllAction, &QAction::triggered, m_view, &QPlainTextEdit::selectAll);
-    connect(m_view, &QPlainTextEdit::copyAvailable, m_copyAction, &QAction::setEnabled);
     connect(m_clearAction, &QAction::triggered, this, &MainWindow::clearTranscript);
-    connect(m_timestampsAction, &QAction::toggled, m_view, &TranscriptView::setShowTimestamps);
-    connect(m_wrapAction, &QAction::toggled, m_view, &TranscriptView::setWrapLines);
-    connect(m_connectAction, &QAction::triggered, this, &MainWindow::connectToHost);
-    connect(m_disconnectAction, &QAction::triggered, this, &MainWindow::disconnectFromHost);
-    connect(m_sendAction, &QAction::triggered, this, &MainWindow::sendRequest);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
 
-    connect(m_connection, &ConnectionBar::connectClicked, this, &MainWindow::connectToHost);
-    connect(m_connection, &ConnectionBar::disconnectClicked, this, &MainWindow::disconnectFromHost);
-    connect(m_connection, &ConnectionBar::endpointChanged, this, &MainWindow::updateActions);
-    connect(m_request, &RequestEditor::sendClicked, this, &MainWindow::sendRequest);
+    connect(m_connection->connectAction(), &QAction::triggered, this, &MainWindow::connectToHost);
+    connect(m_connection->disconnectAction(), &QAction::triggered, this, &MainWindow::disconnectFromHost);
+    connect(m_request->sendAction(), &QAction::triggered, this, &MainWindow::sendRequest);
+    explainWhileDisabled(this, m_connection->connectAction(), [this] { connectToHost(); });
+    explainWhileDisabled(this, m_request->sendAction(), [this] { sendRequest(); });
     connect(m_request, &RequestEditor::presetChosen, this, &MainWindow::applyPreset);
+
+    // Kept current, so that a transcript window opened now shows the same.
+    connect(m_view->timestampsAction(), &QAction::toggled, this,
+            [this](bool show) { m_settings->setShowTimestamps(show); });
+    connect(m_view->wrapAction(), &QAction::toggled, this, [this](bool wrap) { m_settings->setWrapLines(wrap); });
 
     connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
     connect(&m_session, &Session::transcriptStarted, this, &MainWindow::onTranscriptStarted);
@@ -199,9 +187,7 @@ void MainWindow::loadSettings()
     m_request->setMode(m_settings->requestMode());
     m_request->setLineEnding(m_settings->lineEnding());
     m_request->setText(m_settings->requestText());
-    m_timestampsAction->setChecked(m_settings->showTimestamps());
     m_view->setShowTimestamps(m_settings->showTimestamps());
-    m_wrapAction->setChecked(m_settings->wrapLines());
     m_view->setWrapLines(m_settings->wrapLines());
 
     if (!restoreGeometry(m_settings->windowGeometry())) {
@@ -225,8 +211,8 @@ void MainWindow::saveSettings()
         m_settings->setRequestMode(m_request->mode());
         m_settings->setLineEnding(m_request->lineEnding());
     }
-    m_settings->setShowTimestamps(m_timestampsAction->isChecked());
-    m_settings->setWrapLines(m_wrapAction->isChecked());
+    m_settings->setShowTimestamps(m_view->showTimestamps());
+    m_settings->setWrapLines(m_view->wrapLines());
     m_settings->setWindowGeometry(saveGeometry());
     m_settings->setWindowState(saveState());
     m_settings->setSplitterState(m_splitter->saveState());
@@ -247,8 +233,7 @@ void MainWindow::applyPreset(RequestCodec::Preset preset)
 bool MainWindow::connectToHost()
 {
     if (!m_connection->canConnect()) {
-        statusBar()->showMessage(m_session.isActive() ? tr("Already connected; disconnect first.")
-                                                      : tr("Enter a host to connect to."));
+        showError(m_session.isActive() ? tr("Already connected; disconnect first.") : tr("Enter a host to connect to."));
         return false;
     }
     if (!m_files.maybeSave(this, m_transcript, tr("Save it before connecting again?")))
@@ -256,7 +241,7 @@ bool MainWindow::connectToHost()
     const QString host = m_connection->host();
     const quint16 port = m_connection->port();
     if (!m_session.connectToHost(host, port)) {
-        statusBar()->showMessage(tr("Cannot connect now: the connection is %1.").arg(Session::stateName(m_session.state())));
+        showError(tr("Cannot connect now: the connection is %1.").arg(Session::stateName(m_session.state())));
         return false;
     }
     if (m_persistEndpoint) {
@@ -277,42 +262,42 @@ void MainWindow::disconnectFromHost()
 bool MainWindow::sendRequest()
 {
     if (m_session.state() != Session::State::Connected) {
-        statusBar()->showMessage(tr("Not sent: not connected. Connect to a host first."));
+        showError(tr("Not sent: not connected. Connect to a host first."));
         return false;
     }
     const RequestCodec::Result result = m_request->encode();
     if (!result.ok()) {
-        statusBar()->showMessage(tr("Not sent: the request is invalid (line %1, column %2: %3).")
-                                     .arg(result.error.line)
-                                     .arg(result.error.column)
-                                     .arg(result.error.message));
+        showError(tr("Not sent: the request is invalid (line %1, column %2: %3).")
+                      .arg(result.error.line)
+                      .arg(result.error.column)
+                      .arg(result.error.message));
         return false;
     }
     if (result.bytes.isEmpty()) {
-        statusBar()->showMessage(tr("Nothing to send: the request is empty."));
+        showError(tr("Nothing to send: the request is empty."));
         return false;
     }
     QString whyNot;
     if (!m_session.send(result.bytes, &whyNot)) {
-        statusBar()->showMessage(whyNot);
+        showError(whyNot);
         return false;
     }
-    statusBar()->showMessage(tr("Sent %1.").arg(QLocale().formattedDataSize(result.bytes.size(), 1,
-                                                                             QLocale::DataSizeTraditionalFormat)),
-                             5000);
+    showMessage(tr("Sent %1.").arg(QLocale().formattedDataSize(result.bytes.size(), 1,
+                                                                QLocale::DataSizeTraditionalFormat)),
+                5000);
     return true;
 }
 
 bool MainWindow::saveTranscript()
 {
     if (!m_transcript || m_transcript->isEmpty()) {
-        statusBar()->showMessage(tr("Nothing to save yet: connect first."));
+        showMessage(tr("Nothing to save yet: connect first."));
         return false;
     }
     const std::optional<QString> path = m_files.saveAs(this, *m_transcript);
     if (!path)
         return false;
-    statusBar()->showMessage(tr("Transcript saved to %1").arg(*path));
+    showMessage(tr("Transcript saved to %1").arg(QDir::toNativeSeparators(*path)));
     return true;
 }
 
@@ -331,7 +316,7 @@ TranscriptWindow *MainWindow::openTranscript()
 bool MainWindow::clearTranscript()
 {
     if (m_session.isActive()) {
-        statusBar()->showMessage(tr("Disconnect before clearing the transcript."));
+        showMessage(tr("Disconnect before clearing the transcript."));
         return false;
     }
     if (!m_files.maybeSave(this, m_transcript, tr("Save it before clearing?")))
@@ -340,7 +325,7 @@ bool MainWindow::clearTranscript()
     disconnect(m_appendedConnection);
     m_transcript.reset();
     m_view->setTranscript(nullptr);
-    statusBar()->showMessage(tr("Transcript cleared."), 5000);
+    showMessage(tr("Transcript cleared."), 5000);
     updateActions();
     updateTitle();
     return true;
@@ -356,6 +341,16 @@ void MainWindow::showAbout()
                                   QString::fromLatin1(qVersion())));
 }
 
+void MainWindow::showMessage(const QString &text, int timeoutMs)
+{
+    statusBar()->showMessage(text, timeoutMs);
+}
+
+void MainWindow::showError(const QString &text)
+{
+    m_status->showError(text);
+}
+
 void MainWindow::closeWithoutPrompt()
 {
     m_skipUnsavedPrompt = true;
@@ -364,7 +359,12 @@ void MainWindow::closeWithoutPrompt()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (!m_skipUnsavedPrompt && !m_files.maybeSave(this, m_transcript, tr("Save it before quitting?"))) {
+    // Ended once the person answered, not before (Cancel keeps it), and
+    // before saving: the last bytes and the "disconnected" event are then
+    // in the file, and nothing is added to the transcript after it.
+    const auto endConnection = [this] { m_session.abort(); };
+    if (!m_skipUnsavedPrompt
+        && !m_files.maybeSave(this, m_transcript, tr("Save it before quitting?"), endConnection)) {
         event->ignore();
         return;
     }
@@ -379,6 +379,13 @@ void MainWindow::onStateChanged(Session::State state)
     m_request->setSendAllowed(state == Session::State::Connected);
     updateActions();
     updateTitle();
+    // Where the next step is: typing the request, or fixing the host.
+    if (state == Session::State::Connected) {
+        m_request->editor()->setFocus(Qt::OtherFocusReason);
+    } else if (state == Session::State::Closed && m_session.endReason() == Session::EndReason::Error) {
+        m_connection->hostEdit()->setFocus(Qt::OtherFocusReason);
+        m_connection->hostEdit()->selectAll();
+    }
 }
 
 void MainWindow::onTranscriptStarted(std::shared_ptr<Transcript> transcript)
@@ -403,8 +410,6 @@ void MainWindow::onTranscriptStarted(std::shared_ptr<Transcript> transcript)
 void MainWindow::updateActions()
 {
     const bool active = m_session.isActive();
-    m_connectAction->setEnabled(m_connection->canConnect());
-    m_disconnectAction->setEnabled(m_connection->disconnectButton()->isEnabled());
     m_saveAction->setEnabled(m_transcript != nullptr);
     m_clearAction->setEnabled(m_transcript != nullptr && !active);
 }

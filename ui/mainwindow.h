@@ -25,7 +25,14 @@ class TranscriptWindow;
 // need more than one part (asking before discarding an unsaved transcript).
 //
 // Every question to the person goes through `dialogs`; settings are read at
-// construction and written when the window closes.
+// construction, kept current in memory (a transcript window opened later
+// shows timestamps and wrapping as this one does) and written when the
+// window closes.
+//
+// Connect (F5), Disconnect (Shift+F5) and Send (Ctrl+Return) are the
+// connection bar's and the request editor's actions, in the Connection menu
+// too. While Connect or Send is disabled its shortcut still says in the
+// status bar why nothing happens.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -50,6 +57,8 @@ public:
     // The user's commands. Each reports in the status bar what it did or
     // why it did nothing.
     bool connectToHost(); // asks first if the transcript is unsaved
+    // Orderly close when connected; in any other active state (connecting,
+    // closing) the connection is dropped at once.
     void disconnectFromHost();
     bool sendRequest();
     bool saveTranscript();
@@ -61,10 +70,17 @@ public:
     void closeWithoutPrompt();
     void saveSettings();
 
+    // In the status bar until the next message; an error is also announced
+    // to assistive technology (see SessionStatus).
+    void showMessage(const QString &text, int timeoutMs = 0);
+    void showError(const QString &text);
+
 Q_SIGNALS:
     void transcriptWindowOpened(TranscriptWindow *window);
 
 protected:
+    // Asks about unsaved data; with Save or Discard, a live connection ends
+    // before the file is written, so that the file holds all of it.
     void closeEvent(QCloseEvent *event) override;
 
 private:
@@ -94,14 +110,7 @@ private:
     QAction *m_openAction = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_quitAction = nullptr;
-    QAction *m_copyAction = nullptr;
-    QAction *m_selectAllAction = nullptr;
     QAction *m_clearAction = nullptr;
-    QAction *m_timestampsAction = nullptr;
-    QAction *m_wrapAction = nullptr;
-    QAction *m_connectAction = nullptr;
-    QAction *m_disconnectAction = nullptr;
-    QAction *m_sendAction = nullptr;
     QAction *m_aboutAction = nullptr;
 
     bool m_persistEndpoint = true;

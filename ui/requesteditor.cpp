@@ -1,7 +1,8 @@
 #include "requesteditor.h"
 
+#include <QAction>
 #include <QComboBox>
-#include "fixedfont.h"
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -9,7 +10,12 @@
 #include <QPushButton>
 #include <QStyle>
 #include <QTextCursor>
+#include <QToolButton>
 #include <QVBoxLayout>
+
+#include "actionutil.h"
+#include "announce.h"
+#include "fixedfont.h"
 
 namespace {
 
@@ -47,7 +53,7 @@ RequestEditor::RequestEditor(QWidget *parent)
     auto *lineEndingLabel = new QLabel(tr("&Line ending:"), this);
     lineEndingLabel->setBuddy(m_lineEnding);
 
-    m_presets = new QPushButton(tr("Pres&ets"), this);
+    m_presets = new QPushButton(tr("Prese&ts"), this);
     m_presets->setObjectName(QStringLiteral("presets"));
     m_presets->setAccessibleName(tr("Presets"));
     m_presets->setToolTip(tr("Replace the request with a ready-made one"));
@@ -78,8 +84,6 @@ RequestEditor::RequestEditor(QWidget *parent)
     m_editor = new QPlainTextEdit(this);
     m_editor->setObjectName(QStringLiteral("requestEditor"));
     m_editor->setAccessibleName(tr("Request"));
-    m_editor->setAccessibleDescription(tr("The bytes to send. Send with Ctrl+Return."));
-    m_editor->setToolTip(tr("What to send; Ctrl+Return sends it"));
     m_editor->setPlaceholderText(tr("Type a request, e.g. GET / HTTP/1.0 and an empty line"));
     m_editor->setFont(fixedFont());
     m_editor->setTabChangesFocus(true);
@@ -90,27 +94,29 @@ RequestEditor::RequestEditor(QWidget *parent)
 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("requestError"));
-    m_error->setAccessibleName(tr("Request error"));
+    m_error->setAccessibleName(tr("Request error: none"));
     m_error->setWordWrap(true);
     m_error->setTextFormat(Qt::PlainText);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    {
-        // Red enough to stand out, readable on light and dark backgrounds.
-        QPalette palette = m_error->palette();
-        const bool dark = palette.color(QPalette::Window).lightnessF() < 0.5f;
-        palette.setColor(QPalette::WindowText, dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb0, 0x1e, 0x1e));
-        m_error->setPalette(palette);
-    }
     m_error->hide();
+    updateErrorColour();
 
-    m_send = new QPushButton(tr("&Send"), this);
+    m_sendAction = makeAction(this, tr("&Send Request"), QString(), QStringLiteral("mail-send"),
+                              QStyle::SP_ArrowRight);
+    m_sendAction->setObjectName(QStringLiteral("sendAction"));
+    m_sendAction->setIconText(tr("&Send"));
+    // Window-wide, so it also works while typing in the request editor.
+    setShortcuts(m_sendAction, {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)},
+                 tr("Send the request to the connected host"));
+    m_sendAction->setShortcutContext(Qt::WindowShortcut);
+    m_sendAction->setEnabled(false);
+
+    m_send = new QToolButton(this);
     m_send->setObjectName(QStringLiteral("send"));
+    m_send->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_send->setDefaultAction(m_sendAction);
     m_send->setAccessibleName(tr("Send"));
-    m_send->setAccessibleDescription(tr("Sends the request to the connected host (Ctrl+Return)"));
-    m_send->setToolTip(tr("Send the request (Ctrl+Return)"));
-    m_send->setIcon(QIcon::fromTheme(QStringLiteral("mail-send"),
-                                     style()->standardIcon(QStyle::SP_ArrowRight)));
-    m_send->setEnabled(false);
+    updateShortcutTexts();
 
     auto *top = new QHBoxLayout;
     top->addWidget(requestLabel);
@@ -137,7 +143,7 @@ RequestEditor::RequestEditor(QWidget *parent)
         validate();
     });
     connect(m_lineEnding, &QComboBox::currentIndexChanged, this, &RequestEditor::validate);
-    connect(m_send, &QPushButton::clicked, this, &RequestEditor::sendClicked);
+    connect(m_sendAction, &QAction::changed, this, &RequestEditor::updateShortcutTexts);
 
     validate();
 }
@@ -189,7 +195,7 @@ void RequestEditor::applyPreset(RequestCodec::Preset preset, const QString &host
 void RequestEditor::setSendAllowed(bool allowed)
 {
     m_sendAllowed = allowed;
-    updateSendButton();
+    updateSendAction();
 }
 
 void RequestEditor::validate()
@@ -199,23 +205,61 @@ void RequestEditor::validate()
     if (valid) {
         m_error->clear();
         m_error->hide();
+        Announce::setName(m_error, tr("Request error: none"));
+        m_announcedError.clear();
     } else {
-        m_error->setText(tr("Line %1, column %2: %3")
-                             .arg(result.error.line)
-                             .arg(result.error.column)
-                             .arg(result.error.message));
+        const QString text = tr("Line %1, column %2: %3")
+                                 .arg(result.error.line)
+                                 .arg(result.error.column)
+                                 .arg(result.error.message);
+        m_error->setText(text);
+        Announce::setName(m_error, tr("Request error: %1").arg(text));
         m_error->show();
+        // A new error; not every keystroke while the same one stands, even
+        // if typing before it moves its column.
+        if (result.error.message != m_announcedError) {
+            m_announcedError = result.error.message;
+            Announce::alert(m_error);
+        }
     }
-    m_editor->setAccessibleDescription(valid ? tr("The bytes to send. Send with Ctrl+Return.")
-                                             : m_error->text());
     const bool wasValid = m_valid;
     m_valid = valid;
-    updateSendButton();
+    updateShortcutTexts();
+    updateSendAction();
     if (valid != wasValid)
         Q_EMIT validityChanged(valid);
 }
 
-void RequestEditor::updateSendButton()
+void RequestEditor::updateSendAction()
 {
-    m_send->setEnabled(m_sendAllowed && m_valid);
+    m_sendAction->setEnabled(m_sendAllowed && m_valid);
+}
+
+void RequestEditor::updateShortcutTexts()
+{
+    const QString keys = m_sendAction->shortcut().toString(QKeySequence::NativeText);
+    m_editor->setToolTip(keys.isEmpty() ? tr("What to send") : tr("What to send; %1 sends it").arg(keys));
+    if (!m_valid)
+        m_editor->setAccessibleDescription(m_error->text());
+    else if (keys.isEmpty())
+        m_editor->setAccessibleDescription(tr("The bytes to send."));
+    else
+        m_editor->setAccessibleDescription(tr("The bytes to send. Send with %1.").arg(keys));
+}
+
+void RequestEditor::updateErrorColour()
+{
+    // Red enough to stand out, readable on light and dark backgrounds; only
+    // the text colour is set, the rest follows the palette.
+    const bool dark = palette().color(QPalette::Window).lightnessF() < 0.5f;
+    QPalette palette;
+    palette.setColor(QPalette::WindowText, dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb0, 0x1e, 0x1e));
+    m_error->setPalette(palette);
+}
+
+void RequestEditor::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        updateErrorColour();
 }

@@ -4,10 +4,11 @@
 #include <QLocale>
 #include <QStatusBar>
 
+#include "announce.h"
+
 namespace {
 
-QLabel *makeLabel(QStatusBar *bar, const QString &objectName, const QString &accessibleName,
-                  const QString &toolTip, bool separatorBefore = true)
+QLabel *makeLabel(QStatusBar *bar, const QString &objectName, const QString &toolTip, bool separatorBefore = true)
 {
     if (separatorBefore) {
         auto *line = new QFrame(bar);
@@ -17,11 +18,18 @@ QLabel *makeLabel(QStatusBar *bar, const QString &objectName, const QString &acc
     }
     auto *label = new QLabel(bar);
     label->setObjectName(objectName);
-    label->setAccessibleName(accessibleName);
     label->setToolTip(toolTip);
     label->setTextFormat(Qt::PlainText);
     bar->addPermanentWidget(label);
     return label;
+}
+
+// Shows `value` and names the label after it, so that a screen reader
+// reads the value, not only what it is.
+void setValue(QLabel *label, const QString &value, const QString &accessibleName)
+{
+    label->setText(value);
+    Announce::setName(label, accessibleName);
 }
 
 } // namespace
@@ -31,19 +39,25 @@ SessionStatus::SessionStatus(Session *session, QStatusBar *statusBar, QObject *p
     , m_session(session)
     , m_statusBar(statusBar)
 {
-    m_state = makeLabel(statusBar, QStringLiteral("statusState"), tr("Connection state"),
-                        tr("State of the connection"), false);
-    m_remote = makeLabel(statusBar, QStringLiteral("statusRemote"), tr("Remote address"),
-                         tr("The address and port connected to"));
-    m_bytes = makeLabel(statusBar, QStringLiteral("statusBytes"), tr("Bytes sent and received"),
+    m_state = makeLabel(statusBar, QStringLiteral("statusState"), tr("State of the connection"), false);
+    m_remote = makeLabel(statusBar, QStringLiteral("statusRemote"), tr("The address and port connected to"));
+    m_bytes = makeLabel(statusBar, QStringLiteral("statusBytes"),
                         tr("Bytes sent (out) and received (in) on this connection"));
-    m_elapsed = makeLabel(statusBar, QStringLiteral("statusElapsed"), tr("Connection time"),
-                          tr("Time since the connection was established"));
+    m_elapsed = makeLabel(statusBar, QStringLiteral("statusElapsed"), tr("Time since the connection was established"));
+
+    // QStatusBar paints its message itself: its name carries it instead.
+    const auto nameStatusBar = [statusBar](const QString &message) {
+        Announce::setName(statusBar, message.isEmpty() ? tr("Status") : tr("Status: %1").arg(message));
+    };
+    nameStatusBar(statusBar->currentMessage());
+    connect(statusBar, &QStatusBar::messageChanged, this, nameStatusBar);
 
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &SessionStatus::updateElapsed);
     connect(session, &Session::stateChanged, this, &SessionStatus::onStateChanged);
-    connect(session, &Session::errorOccurred, this, &SessionStatus::onError);
+    // Word for word what the session says, as the transcript records it.
+    connect(session, &Session::errorOccurred, this,
+            [this](Session::Error, const QString &message) { showError(message); });
     connect(session, &Session::finished, this, &SessionStatus::onFinished);
     // Counters change per chunk: redraw them at most ten times a second.
     m_bytesThrottle.setSingleShot(true);
@@ -61,37 +75,6 @@ SessionStatus::SessionStatus(Session *session, QStatusBar *statusBar, QObject *p
     onStateChanged(session->state());
 }
 
-QString SessionStatus::errorText(const Session &session, Session::Error error, const QString &detail)
-{
-    const QString host = session.host();
-    const QHostAddress literal(host);
-    const QHostAddress peer = !session.peerAddress().isNull() ? session.peerAddress() : literal;
-    const QString endpoint = !peer.isNull() ? Session::formatEndpoint(peer, session.port())
-                                            : host + QLatin1Char(':') + QString::number(session.port());
-    switch (error) {
-    case Session::Error::None:
-        return QString();
-    case Session::Error::HostNotFound:
-        return tr("Host not found: %1").arg(host);
-    case Session::Error::ConnectionRefused:
-        return tr("Connection refused by %1").arg(endpoint);
-    case Session::Error::NetworkUnreachable:
-        return tr("Network unreachable: %1").arg(endpoint);
-    case Session::Error::ConnectTimeout: {
-        const int ms = session.connectTimeout();
-        const QString seconds = ms % 1000 == 0 ? QString::number(ms / 1000)
-                                               : QLocale().toString(ms / 1000.0, 'f', 1);
-        return tr("Connect timed out after %1 s").arg(seconds);
-    }
-    case Session::Error::ResetByPeer:
-        return tr("Connection reset by %1").arg(endpoint);
-    case Session::Error::SocketError:
-        break;
-    }
-    return detail.isEmpty() ? tr("Connection error with %1").arg(endpoint)
-                            : tr("Connection error with %1: %2").arg(endpoint, detail);
-}
-
 QString SessionStatus::formatElapsed(qint64 ms)
 {
     const qint64 seconds = ms / 1000;
@@ -101,15 +84,24 @@ QString SessionStatus::formatElapsed(qint64 ms)
         .arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
+void SessionStatus::showError(const QString &text)
+{
+    // Stays until replaced: an error must not vanish before it is read.
+    m_statusBar->showMessage(text);
+    Announce::alert(m_statusBar);
+}
+
 void SessionStatus::onStateChanged(Session::State state)
 {
-    m_state->setText(Session::stateName(state));
+    const QString name = Session::stateName(state);
+    setValue(m_state, name, tr("State: %1").arg(name));
     switch (state) {
     case Session::State::LookingUp:
     case Session::State::Connecting:
         m_elapsedMs = 0;
         m_tick.stop();
-        m_statusBar->showMessage(tr("Connecting to %1:%2...").arg(m_session->host()).arg(m_session->port()));
+        m_statusBar->showMessage(
+            tr("Connecting to %1...").arg(Session::formatEndpoint(m_session->host(), m_session->port())));
         break;
     case Session::State::Connected:
         m_connectedFor.start();
@@ -129,12 +121,6 @@ void SessionStatus::onStateChanged(Session::State state)
     updateElapsed();
 }
 
-void SessionStatus::onError(Session::Error error, const QString &message)
-{
-    // Stays until replaced: an error must not vanish before it is read.
-    m_statusBar->showMessage(errorText(*m_session, error, message));
-}
-
 void SessionStatus::onFinished(Session::EndReason reason)
 {
     switch (reason) {
@@ -147,7 +133,7 @@ void SessionStatus::onFinished(Session::EndReason reason)
     case Session::EndReason::IdleTimeout:
         m_statusBar->showMessage(tr("Closed after the idle timeout"));
         break;
-    case Session::EndReason::Error: // onError said it
+    case Session::EndReason::Error: // errorOccurred said it
     case Session::EndReason::None:
         break;
     }
@@ -156,28 +142,27 @@ void SessionStatus::onFinished(Session::EndReason reason)
 void SessionStatus::updateBytes()
 {
     const QLocale locale;
-    m_bytes->setText(tr("Out: %1  In: %2")
-                         .arg(locale.formattedDataSize(m_session->bytesSent(), 1, QLocale::DataSizeTraditionalFormat),
-                              locale.formattedDataSize(m_session->bytesReceived(), 1,
-                                                       QLocale::DataSizeTraditionalFormat)));
+    const QString sent = locale.formattedDataSize(m_session->bytesSent(), 1, QLocale::DataSizeTraditionalFormat);
+    const QString received =
+        locale.formattedDataSize(m_session->bytesReceived(), 1, QLocale::DataSizeTraditionalFormat);
+    setValue(m_bytes, tr("Out: %1  In: %2").arg(sent, received), tr("Sent: %1, received: %2").arg(sent, received));
 }
 
 void SessionStatus::updateElapsed()
 {
     const qint64 ms = m_tick.isActive() ? m_connectedFor.elapsed() : m_elapsedMs;
-    m_elapsed->setText(formatElapsed(ms));
+    const QString elapsed = formatElapsed(ms);
+    setValue(m_elapsed, elapsed, tr("Connection time: %1").arg(elapsed));
 }
 
 void SessionStatus::updateRemote()
 {
-    const Session::State state = m_session->state();
-    if (state == Session::State::Idle && m_session->host().isEmpty()) {
-        m_remote->setText(tr("Not connected"));
-        return;
-    }
-    const QHostAddress peer = m_session->peerAddress();
-    if (!peer.isNull())
-        m_remote->setText(Session::formatEndpoint(peer, m_session->port()));
+    QString remote;
+    if (m_session->state() == Session::State::Idle && m_session->host().isEmpty())
+        remote = tr("Not connected");
+    else if (!m_session->peerAddress().isNull())
+        remote = Session::formatEndpoint(m_session->peerAddress(), m_session->port());
     else
-        m_remote->setText(m_session->host() + QLatin1Char(':') + QString::number(m_session->port()));
+        remote = Session::formatEndpoint(m_session->host(), m_session->port());
+    setValue(m_remote, remote, tr("Remote: %1").arg(remote));
 }

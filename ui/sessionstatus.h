@@ -9,20 +9,29 @@
 class QLabel;
 class QStatusBar;
 
-// The session in the status bar: state, remote address, bytes in and out,
-// and the time connected (ticking once a second while connected). Errors
-// are shown as a clear message that stays until the next one, e.g.
-// "Connection refused by 127.0.0.1:1234".
+// The status bar: the session's state, remote address, bytes out and in,
+// and the time connected (ticking once a second while connected), and the
+// window's messages.
+//
+// Errors are shown as the Session words them (errorString(), the same text
+// the transcript records), and stay until the next message.
+//
+// For assistive technology, each value label's accessible name carries its
+// value ("State: Connected", "Remote: [::1]:80", "Sent: 60 bytes, received:
+// 5 bytes", "Connection time: 00:01:05") and the status bar's accessible
+// name carries the message shown ("Status: Connection refused by ...");
+// showError() also sends a QAccessible::Alert event for the status bar.
 class SessionStatus : public QObject
 {
     Q_OBJECT
 public:
     SessionStatus(Session *session, QStatusBar *statusBar, QObject *parent = nullptr);
 
-    // The message for a failed session, naming what failed.
-    static QString errorText(const Session &session, Session::Error error, const QString &detail);
     // "00:01:05"
     static QString formatElapsed(qint64 ms);
+
+    // Shows `text` until the next message and announces it as an alert.
+    void showError(const QString &text);
 
     QLabel *stateLabel() const { return m_state; }
     QLabel *remoteLabel() const { return m_remote; }
@@ -31,7 +40,6 @@ public:
 
 private:
     void onStateChanged(Session::State state);
-    void onError(Session::Error error, const QString &message);
     void onFinished(Session::EndReason reason);
     void updateBytes();
     void updateElapsed();

@@ -7,6 +7,7 @@
 
 #include <utility>
 
+#include "connectionbar.h"
 #include "exitcodes.h"
 #include "headlessrunner.h"
 #include "mainwindow.h"
@@ -21,13 +22,6 @@ StartupAutomation::StartupAutomation(MainWindow *window, const CommandLineOption
     , m_options(options)
 {
     Session *session = m_session;
-    connect(this, &StartupAutomation::connectRequested, window, &MainWindow::connectToHost);
-    connect(this, &StartupAutomation::message, window, [window](const QString &text) {
-        // Keep an error already shown (e.g. "Connection refused by ..."): add to it.
-        QStatusBar *bar = window->statusBar();
-        const QString shown = bar->currentMessage();
-        bar->showMessage(shown.isEmpty() ? text : shown + QStringLiteral(" \u2014 ") + text);
-    });
     // No "save changes?" when automation quits.
     connect(this, &StartupAutomation::quitRequested, window, &MainWindow::closeWithoutPrompt);
     connect(session, &Session::transcriptStarted, this, &StartupAutomation::onTranscriptStarted);
@@ -51,7 +45,28 @@ void StartupAutomation::start()
     }
     m_pending = *sends;
     if (m_options.connectAtStart)
-        QTimer::singleShot(0, this, &StartupAutomation::connectRequested);
+        QTimer::singleShot(0, this, &StartupAutomation::connectAtStart);
+}
+
+void StartupAutomation::connectAtStart()
+{
+    if (m_done || m_window->connectToHost())
+        return;
+    // Refused (the window said why): no connection will end, so end here.
+    if (m_window->connectionBar()->host().isEmpty())
+        fail(tr("Cannot connect at start: no host given"), toInt(ExitCode::UsageError));
+    else
+        fail(tr("Cannot connect at start"), toInt(ExitCode::SocketError));
+}
+
+void StartupAutomation::report(const QString &text, bool isError)
+{
+    const QString shown = m_window->statusBar()->currentMessage();
+    const QString message = shown.isEmpty() ? text : shown + QStringLiteral(" \u2014 ") + text;
+    if (isError)
+        m_window->showError(message);
+    else
+        m_window->showMessage(message);
 }
 
 void StartupAutomation::fail(const QString &text, int exitCode)
@@ -62,7 +77,7 @@ void StartupAutomation::fail(const QString &text, int exitCode)
     m_exitCode = exitCode;
     m_pending.clear();
     QTimer::singleShot(0, this, [this, text] {
-        Q_EMIT message(text);
+        report(text, true);
         if (m_options.quitOnClose)
             Q_EMIT quitRequested(m_exitCode);
     });
@@ -91,7 +106,7 @@ void StartupAutomation::onConnected()
     for (const QByteArray &bytes : pending) {
         QString whyNot;
         if (!bytes.isEmpty() && !m_session->send(bytes, &whyNot)) {
-            Q_EMIT message(whyNot);
+            report(whyNot, true);
             break;
         }
     }
@@ -116,7 +131,7 @@ bool StartupAutomation::saveTranscript()
     const std::shared_ptr<Transcript> transcript = m_session->transcript();
     const QString path = m_options.savePath;
     if (!transcript) {
-        Q_EMIT message(tr("Nothing to save to %1").arg(QDir::toNativeSeparators(path)));
+        report(tr("Nothing to save to %1").arg(QDir::toNativeSeparators(path)), true);
         return false;
     }
     const TranscriptIO::Format format = m_options.saveFormat
@@ -124,12 +139,11 @@ bool StartupAutomation::saveTranscript()
                                             : TranscriptIO::formatForFileName(path).value_or(TranscriptIO::Format::Text);
     QString error;
     if (!TranscriptIO::save(*transcript, format, path, &error)) {
-        const QString text = tr("Could not save the transcript to %1: %2").arg(QDir::toNativeSeparators(path), error);
-        qCWarning(lcUi).noquote() << text;
-        Q_EMIT message(text);
+        qCWarning(lcUi).noquote() << error;
+        report(error, true); // names the file
         return false;
     }
     transcript->setModified(false);
-    Q_EMIT message(tr("Transcript saved to %1").arg(QDir::toNativeSeparators(path)));
+    report(tr("Transcript saved to %1").arg(QDir::toNativeSeparators(path)), false);
     return true;
 }

@@ -19,8 +19,10 @@ class MainWindow;
 // 5 connect timeout; 6 reset by peer; 1 any other socket error; 7 when the
 // --save failed after an otherwise successful session (a network failure
 // stays the primary cause) or a --send FILE cannot be read; 2 for an
-// invalid --send TEXT. Send items are checked in start(), before anything
-// is connected.
+// invalid --send TEXT, or --connect without a host to connect to. Send
+// items are checked in start(), before anything is connected; a connect
+// the window refuses ends the automation at once (with --quit-on-close, the
+// program quits rather than waiting for a connection that never comes).
 class StartupAutomation : public QObject
 {
     Q_OBJECT
@@ -29,8 +31,8 @@ public:
     // closes it without questions on quitRequested).
     StartupAutomation(MainWindow *window, const CommandLineOptions &options, QObject *parent = nullptr);
 
-    // Checks the --send items, then connects from the event loop if
-    // --connect was given.
+    // Checks the --send items, then, if --connect was given, connects
+    // through the window from the event loop.
     void start();
 
     static int exitCodeFor(const Session &session);
@@ -39,11 +41,13 @@ public:
     bool isDone() const { return m_done; }
 
 Q_SIGNALS:
-    void connectRequested();
-    void message(const QString &text);
     void quitRequested(int exitCode);
 
 private:
+    void connectAtStart();
+    // In the window's status bar, after a message already shown (e.g.
+    // "Connection refused by ..."); an error is announced as one.
+    void report(const QString &text, bool isError);
     void onTranscriptStarted();
     void onConnected();
     void onFinished();

@@ -69,8 +69,8 @@ std::optional<QString> TranscriptFiles::saveAs(QWidget *parent, Transcript &tran
     const Target target = resolveTarget(choice->path, choice->selectedFilter);
     QString error;
     if (!TranscriptIO::save(transcript, target.format, target.path, &error)) {
-        m_dialogs->showError(parent, tr("Save Transcript"),
-                             tr("Could not save %1:\n%2").arg(QDir::toNativeSeparators(target.path), error));
+        m_dialogs->showError(parent, tr("Save Transcript"), error); // names the file
+
         return std::nullopt;
     }
     transcript.setModified(false);
@@ -83,8 +83,13 @@ std::shared_ptr<Transcript> TranscriptFiles::read(const QString &path, QString *
     auto transcript = std::make_shared<Transcript>();
     TranscriptIO::ReadError error;
     if (!TranscriptIO::open(path, transcript.get(), &error)) {
-        if (errorMessage)
-            *errorMessage = tr("Could not open %1:\n%2").arg(QDir::toNativeSeparators(path), error.toString());
+        // A damaged line is named with the file; a file that cannot be
+        // read at all already names itself.
+        if (errorMessage) {
+            *errorMessage = error.line > 0
+                ? tr("Could not open %1:\n%2").arg(QDir::toNativeSeparators(path), error.toString())
+                : error.toString();
+        }
         return nullptr; // a damaged file is never shown partially
     }
     transcript->setModified(false);
@@ -110,14 +115,18 @@ std::shared_ptr<Transcript> TranscriptFiles::open(QWidget *parent, QString *open
 }
 
 bool TranscriptFiles::maybeSave(QWidget *parent, const std::shared_ptr<Transcript> &transcript,
-                                const QString &question)
+                                const QString &question, const std::function<void()> &answered)
 {
     if (!transcript || !transcript->hasData() || !transcript->isModified())
         return true;
     switch (m_dialogs->askUnsaved(parent, question)) {
     case Dialogs::UnsavedAnswer::Save:
+        if (answered)
+            answered();
         return saveAs(parent, *transcript).has_value();
     case Dialogs::UnsavedAnswer::Discard:
+        if (answered)
+            answered();
         return true;
     case Dialogs::UnsavedAnswer::Cancel:
         break;

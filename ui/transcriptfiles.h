@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -19,7 +20,7 @@ class Transcript;
 // The file dialog offers one filter per format; the format is the one of
 // the selected filter, and its default suffix is appended when the name
 // typed has none. Failures are reported with Dialogs::showError, naming
-// the reason (and for a damaged file, the line).
+// the file and the reason (and for a damaged file, the line), each once.
 class TranscriptFiles
 {
     Q_DECLARE_TR_FUNCTIONS(TranscriptFiles)
@@ -51,7 +52,12 @@ public:
     // If the transcript holds unsaved data, asks Save / Discard / Cancel.
     // Returns true when the caller may go on (saved, discarded, or nothing
     // to save); false when the person cancelled or the save failed.
-    bool maybeSave(QWidget *parent, const std::shared_ptr<Transcript> &transcript, const QString &question);
+    //
+    // `answered`, if set, runs once the person chose Save or Discard, before
+    // anything is written: the place to end a live connection, so that the
+    // file saved holds all of it. It does not run when nothing is unsaved.
+    bool maybeSave(QWidget *parent, const std::shared_ptr<Transcript> &transcript, const QString &question,
+                   const std::function<void()> &answered = {});
 
 private:
     QString suggestedPath(const Transcript &transcript, TranscriptIO::Format format) const;

@@ -1,11 +1,13 @@
 #include "transcriptview.h"
 
+#include <QAction>
 #include <QEvent>
-#include "fixedfont.h"
 #include <QScrollBar>
 #include <QTextBlock>
 #include <QTextCursor>
 
+#include "actionutil.h"
+#include "fixedfont.h"
 #include "transcripttext.h"
 
 TranscriptView::TranscriptView(QWidget *parent)
@@ -29,8 +31,30 @@ TranscriptView::TranscriptView(QWidget *parent)
     m_shortTimer.setInterval(shortDelayMs);
     m_longTimer.setSingleShot(true);
     m_longTimer.setInterval(longDelayMs);
+    m_backlogTimer.setSingleShot(true);
+    m_backlogTimer.setInterval(0);
     connect(&m_shortTimer, &QTimer::timeout, this, &TranscriptView::renderPending);
     connect(&m_longTimer, &QTimer::timeout, this, &TranscriptView::renderPending);
+    connect(&m_backlogTimer, &QTimer::timeout, this, &TranscriptView::renderPending);
+
+    m_copyAction = makeAction(this, tr("&Copy"), tr("Copy the selected transcript text"),
+                              QStringLiteral("edit-copy"), QStyle::SP_FileIcon);
+    m_copyAction->setShortcut(QKeySequence::Copy);
+    m_copyAction->setEnabled(false);
+    connect(m_copyAction, &QAction::triggered, this, &QPlainTextEdit::copy);
+    connect(this, &QPlainTextEdit::copyAvailable, m_copyAction, &QAction::setEnabled);
+    m_selectAllAction = makeAction(this, tr("Select &All"), tr("Select the whole transcript"),
+                                   QStringLiteral("edit-select-all"), QStyle::SP_FileIcon);
+    m_selectAllAction->setShortcut(QKeySequence::SelectAll);
+    connect(m_selectAllAction, &QAction::triggered, this, &QPlainTextEdit::selectAll);
+    m_timestampsAction = makeAction(this, tr("Show &Timestamps"),
+                                    tr("Show the time of each line since the connection started"));
+    m_timestampsAction->setCheckable(true);
+    connect(m_timestampsAction, &QAction::toggled, this, &TranscriptView::setShowTimestamps);
+    m_wrapAction = makeAction(this, tr("&Wrap Lines"), tr("Wrap long transcript lines at the window edge"));
+    m_wrapAction->setCheckable(true);
+    m_wrapAction->setChecked(wrapLines());
+    connect(m_wrapAction, &QAction::toggled, this, &TranscriptView::setWrapLines);
 
     updateFormats();
 }
@@ -40,8 +64,7 @@ TranscriptView::~TranscriptView() = default;
 void TranscriptView::setTranscript(std::shared_ptr<Transcript> transcript)
 {
     disconnect(m_appendedConnection);
-    m_shortTimer.stop();
-    m_longTimer.stop();
+    stopTimers();
     m_transcript = std::move(transcript);
     m_renderedEntries = 0;
     clear();
@@ -58,12 +81,14 @@ void TranscriptView::setShowTimestamps(bool show)
     if (show == m_showTimestamps)
         return;
     m_showTimestamps = show;
+    m_timestampsAction->setChecked(show);
     rerenderAll();
 }
 
 void TranscriptView::setWrapLines(bool wrap)
 {
     setLineWrapMode(wrap ? QPlainTextEdit::WidgetWidth : QPlainTextEdit::NoWrap);
+    m_wrapAction->setChecked(wrap);
 }
 
 bool TranscriptView::wrapLines() const
@@ -84,16 +109,25 @@ bool TranscriptView::hasPending() const
 
 void TranscriptView::onEntriesAppended()
 {
-    // Only note that there is more: the timers decide when to draw.
+    // Only note that there is more: the timers decide when to draw. A
+    // backlog in progress takes the new entries along.
+    if (m_backlogTimer.isActive())
+        return;
     m_shortTimer.start();
     if (!m_longTimer.isActive())
         m_longTimer.start();
 }
 
-void TranscriptView::renderPending()
+void TranscriptView::stopTimers()
 {
     m_shortTimer.stop();
     m_longTimer.stop();
+    m_backlogTimer.stop();
+}
+
+void TranscriptView::renderPending()
+{
+    stopTimers();
     if (!hasPending())
         return;
 
@@ -137,14 +171,13 @@ void TranscriptView::renderPending()
         bar->setValue(bar->maximum());
     horizontalScrollBar()->setValue(horizontal);
     if (hasPending())
-        m_shortTimer.start(); // the rest in the next pass, after events are handled
+        m_backlogTimer.start(); // the rest on the next turn, after events are handled
     Q_EMIT rendered();
 }
 
 void TranscriptView::rerenderAll()
 {
-    m_shortTimer.stop();
-    m_longTimer.stop();
+    stopTimers();
     m_renderedEntries = 0;
     clear();
     renderPending();

@@ -9,6 +9,8 @@
 
 #include "transcript.h"
 
+class QAction;
+
 // A read-only, live view of one Transcript.
 //
 // Rendering is batched: entriesAppended only records that there is more to
@@ -16,15 +18,22 @@
 // burst, and a longer one that guarantees an update during a continuous
 // flood). When either fires, everything pending is rendered in one
 // QTextCursor edit block, at most every frame (~16 ms). One pass renders at
-// most a bounded amount of text and schedules the rest, so a huge backlog
-// never freezes the event loop.
+// most maxCharsPerPass characters; the rest continues on the next turn of
+// the event loop (a zero-interval timer that appends do not restart), so a
+// huge backlog never freezes the event loop, drains even during a flood,
+// and is rendered at most once per turn.
 //
 // Each line carries the marker of TranscriptText (">" sent, "<" received,
 // "*" event) and a colour per kind, so it reads in colour and in monochrome.
 // Lines are exactly those of the text export (TranscriptIO::Format::Text)
 // without its header line: with timestamps shown, character for character;
-// without, the same lines minus the leading "[times] ". The view follows the tail while scrolled to the bottom and
-// stays still when the reader scrolled up.
+// without, the same lines minus the leading "[times] ". The view follows the
+// tail while scrolled to the bottom and stays still when the reader scrolled
+// up.
+//
+// The view provides its own actions for the windows' menus (Copy, Select
+// All, Show Timestamps, Wrap Lines); the checkable ones stay in step with
+// setShowTimestamps() and setWrapLines().
 class TranscriptView : public QPlainTextEdit
 {
     Q_OBJECT
@@ -47,6 +56,11 @@ public:
     bool showTimestamps() const { return m_showTimestamps; }
     void setWrapLines(bool wrap);
     bool wrapLines() const;
+
+    QAction *copyAction() const { return m_copyAction; }           // enabled while text is selected
+    QAction *selectAllAction() const { return m_selectAllAction; }
+    QAction *timestampsAction() const { return m_timestampsAction; } // checkable
+    QAction *wrapAction() const { return m_wrapAction; }             // checkable
 
     // Renders every pending entry now (tests; before reading text()).
     void flush();
@@ -75,8 +89,16 @@ private:
     bool m_showTimestamps = false;
     int m_renderCount = 0;
 
+    void stopTimers();
+
     QTimer m_shortTimer;
     QTimer m_longTimer;
+    QTimer m_backlogTimer; // continues a capped pass; appends leave it alone
+
+    QAction *m_copyAction = nullptr;
+    QAction *m_selectAllAction = nullptr;
+    QAction *m_timestampsAction = nullptr;
+    QAction *m_wrapAction = nullptr;
 
     QTextCharFormat m_sentFormat;
     QTextCharFormat m_receivedFormat;

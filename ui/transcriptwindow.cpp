@@ -6,6 +6,9 @@
 #include <QStatusBar>
 #include <QStyle>
 
+#include "actionutil.h"
+#include "appsettings.h"
+#include "session.h"
 #include "transcript.h"
 #include "transcriptview.h"
 
@@ -19,7 +22,6 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
 {
     setAttribute(Qt::WA_DeleteOnClose);
     setAttribute(Qt::WA_QuitOnClose, false); // the main window decides when to quit
-    setWindowFlag(Qt::Window);
     setObjectName(QStringLiteral("transcriptWindow"));
     const QString name = QFileInfo(filePath).fileName();
     setWindowTitle(tr("%1 (read-only) \u2014 Socketeer").arg(name));
@@ -27,21 +29,22 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     setAccessibleName(tr("Transcript %1").arg(name));
 
     m_view->setPlaceholderText(tr("This transcript is empty."));
+    if (settings) {
+        m_view->setShowTimestamps(settings->showTimestamps());
+        m_view->setWrapLines(settings->wrapLines());
+    }
     m_view->setTranscript(m_transcript);
     setCentralWidget(m_view);
 
-    auto *saveAsAction = new QAction(
-        QIcon::fromTheme(QStringLiteral("document-save-as"), style()->standardIcon(QStyle::SP_DialogSaveButton)),
-        tr("Save &As..."), this);
-    saveAsAction->setShortcuts(QList<QKeySequence>{QKeySequence(QKeySequence::SaveAs), QKeySequence(QKeySequence::Save)});
-    saveAsAction->setToolTip(tr("Export this transcript in another format"));
+    QAction *saveAsAction = makeAction(this, tr("Save &As..."), QString(), QStringLiteral("document-save-as"),
+                                       QStyle::SP_DialogSaveButton);
+    setShortcuts(saveAsAction, {QKeySequence(QKeySequence::SaveAs), QKeySequence(QKeySequence::Save)},
+                 tr("Export this transcript in another format"));
     connect(saveAsAction, &QAction::triggered, this, &TranscriptWindow::saveAs);
 
-    auto *closeAction = new QAction(
-        QIcon::fromTheme(QStringLiteral("window-close"), style()->standardIcon(QStyle::SP_DialogCloseButton)),
-        tr("&Close"), this);
-    closeAction->setShortcut(QKeySequence::Close);
-    closeAction->setToolTip(tr("Close this window"));
+    QAction *closeAction = makeAction(this, tr("&Close"), QString(), QStringLiteral("window-close"),
+                                      QStyle::SP_DialogCloseButton);
+    setShortcuts(closeAction, {QKeySequence(QKeySequence::Close)}, tr("Close this window"));
     connect(closeAction, &QAction::triggered, this, &QWidget::close);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -49,37 +52,26 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     file->addSeparator();
     file->addAction(closeAction);
 
-    auto *timestamps = new QAction(tr("Show &Timestamps"), this);
-    timestamps->setCheckable(true);
-    timestamps->setToolTip(tr("Show the time of each line since the connection started"));
-    connect(timestamps, &QAction::toggled, m_view, &TranscriptView::setShowTimestamps);
-    auto *wrap = new QAction(tr("&Wrap Lines"), this);
-    wrap->setCheckable(true);
-    wrap->setChecked(m_view->wrapLines());
-    wrap->setToolTip(tr("Wrap long lines at the window edge"));
-    connect(wrap, &QAction::toggled, m_view, &TranscriptView::setWrapLines);
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_view->copyAction());
+    edit->addAction(m_view->selectAllAction());
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(timestamps);
-    view->addAction(wrap);
+    view->addAction(m_view->timestampsAction());
+    view->addAction(m_view->wrapAction());
 
-    const QString peer = m_transcript->host().isEmpty()
-        ? QString()
-        : tr("%1 port %2").arg(m_transcript->host()).arg(m_transcript->port());
-    statusBar()->showMessage(peer.isEmpty() ? tr("%n entries", nullptr, int(m_transcript->entryCount()))
-                                            : tr("%1, %n entries", nullptr, int(m_transcript->entryCount()))
-                                                  .arg(peer));
+    for (QMenu *menu : {file, edit, view})
+        menu->setToolTipsVisible(true);
+
+    const int entries = int(m_transcript->entryCount());
+    if (m_transcript->host().isEmpty()) {
+        statusBar()->showMessage(tr("%n entries", nullptr, entries));
+    } else {
+        const QString peer = Session::formatEndpoint(m_transcript->host(), m_transcript->port());
+        statusBar()->showMessage(tr("%1, %n entries", nullptr, entries).arg(peer));
+    }
     const int lines = fontMetrics().lineSpacing();
     resize(lines * 50, lines * 30);
-}
-
-TranscriptWindow *TranscriptWindow::openFile(const QString &path, Dialogs *dialogs, AppSettings *settings,
-                                             QWidget *parent, QString *errorMessage)
-{
-    std::shared_ptr<Transcript> transcript = TranscriptFiles::read(path, errorMessage);
-    if (!transcript)
-        return nullptr;
-    return new TranscriptWindow(std::move(transcript), path, dialogs, settings, parent);
 }
 
 void TranscriptWindow::saveAs()

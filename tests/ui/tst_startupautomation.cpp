@@ -8,8 +8,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "accessibilityrecorder.h"
 #include "appsettings.h"
 #include "commandline.h"
+#include "connectionbar.h"
 #include "exitcodes.h"
 #include "fakedialogs.h"
 #include "mainwindow.h"
@@ -34,6 +36,7 @@ private Q_SLOTS:
     void networkFailureStaysPrimaryOverSaveFailure();
     void invalidSendFailsBeforeConnecting();
     void onlyTheFirstConnectionIsAutomated();
+    void connectWithoutAHostQuitsWithUsageError();
 
     void binaryConnectSendSaveQuit();
     void binaryRefusedExitsWith4();
@@ -48,6 +51,7 @@ private:
     };
     // A window driven by the automation, as runWindow sets them up.
     std::unique_ptr<Run> start(const QStringList &arguments);
+    std::unique_ptr<Run> start(const CommandLineOptions &options);
     static QByteArray readAll(const QString &path)
     {
         QFile file(path);
@@ -82,6 +86,11 @@ std::unique_ptr<StartupAutomationTest::Run> StartupAutomationTest::start(const Q
         qWarning("bad test arguments: %s", qPrintable(options.errorMessage));
         return nullptr;
     }
+    return start(options);
+}
+
+std::unique_ptr<StartupAutomationTest::Run> StartupAutomationTest::start(const CommandLineOptions &options)
+{
     auto run = std::make_unique<Run>();
     run->settings = std::make_unique<AppSettings>(m_dir->filePath(QStringLiteral("settings.ini")));
     run->window = std::make_unique<MainWindow>(run->settings.get(), &run->dialogs);
@@ -149,13 +158,19 @@ void StartupAutomationTest::saveFailureAfterSuccessIs7()
     server.setGreeting("bye\n");
     server.setCloseAfterGreeting(true);
     const QString path = m_dir->filePath(QStringLiteral("missing-folder/out.txt"));
+    AccessibilityRecorder recorder;
     auto run = start({QStringLiteral("127.0.0.1"), QString::number(server.serverPort()), QStringLiteral("--connect"),
                       QStringLiteral("--save"), path, QStringLiteral("--quit-on-close")});
     QVERIFY(run);
     QTRY_COMPARE(run->quit->count(), 1);
     QCOMPARE(run->quit->first().first().toInt(), toInt(ExitCode::FileError));
     QVERIFY(run->dialogs.errors.isEmpty()); // no modal dialog in automation
-    QVERIFY(run->window->statusBar()->currentMessage().contains(QStringLiteral("out.txt")));
+    const QString shown = run->window->statusBar()->currentMessage();
+    QCOMPARE(shown.count(QStringLiteral("out.txt")), 1); // named once, with the reason
+    // Announced as an error.
+    const QStringList alerts = recorder.names(QAccessible::Alert, run->window->statusBar());
+    QVERIFY(!alerts.isEmpty());
+    QCOMPARE(alerts.last(), QStringLiteral("Status: ") + shown);
 }
 
 void StartupAutomationTest::networkFailureStaysPrimaryOverSaveFailure()
@@ -197,6 +212,26 @@ void StartupAutomationTest::onlyTheFirstConnectionIsAutomated()
     QTRY_COMPARE(run->window->session()->state(), Session::State::Connected);
     QTRY_COMPARE(server.connectionCount(), 2);
     QCOMPARE(server.receivedSoFar(), QByteArray("once")); // not sent again
+}
+
+void StartupAutomationTest::connectWithoutAHostQuitsWithUsageError()
+{
+    // The window refuses to connect without a host: the automation must
+    // not wait for a connection that never comes.
+    CommandLineOptions options;
+    options.connectAtStart = true;
+    options.quitOnClose = true;
+    auto run = start(options);
+    QVERIFY(run);
+    QVERIFY(run->window->connectionBar()->host().isEmpty());
+    QTRY_COMPARE(run->quit->count(), 1);
+    QCOMPARE(run->quit->first().first().toInt(), toInt(ExitCode::UsageError));
+    QCOMPARE(run->automation->exitCode(), toInt(ExitCode::UsageError));
+    QVERIFY(run->automation->isDone());
+    QCOMPARE(run->window->session()->state(), Session::State::Idle);
+    QVERIFY2(run->window->statusBar()->currentMessage().contains(QStringLiteral("no host")),
+             qPrintable(run->window->statusBar()->currentMessage()));
+    QVERIFY(!run->window->isVisible());
 }
 
 void StartupAutomationTest::binaryConnectSendSaveQuit()

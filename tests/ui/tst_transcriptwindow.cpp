@@ -1,10 +1,13 @@
 // TranscriptWindow: a saved JSONL transcript opens read-only in its own
-// window; a damaged one names its line and opens nothing.
+// window, through the main window's File > Open; a damaged one names its
+// line and opens nothing.
 #include <QAction>
+#include <QClipboard>
 #include <QApplication>
 #include <QFile>
 #include <QMenuBar>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -12,6 +15,7 @@
 #include "fakedialogs.h"
 #include "mainwindow.h"
 #include "transcript.h"
+#include "transcriptio.h"
 #include "transcriptview.h"
 #include "transcriptwindow.h"
 
@@ -30,8 +34,34 @@ private Q_SLOTS:
     void mainWindowReportsADamagedFile();
     void saveAsExportsInAnotherFormat();
     void isReadOnly();
+    void followsTheTimestampAndWrapSettings();
+    void editMenuCopiesAndSelectsAll();
+    void statusNamesThePeer_data();
+    void statusNamesThePeer();
 
 private:
+    // A main window and what it needs, to open files through it.
+    struct Main {
+        explicit Main(const QString &settingsPath)
+            : settings(settingsPath)
+            , window(&settings, &dialogs)
+        {
+        }
+        AppSettings settings;
+        FakeDialogs dialogs;
+        MainWindow window;
+    };
+    std::unique_ptr<Main> makeMain()
+    {
+        return std::make_unique<Main>(m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_mains)));
+    }
+    // Opens `path` as a person would (File > Open); null if refused.
+    static TranscriptWindow *open(Main &main, const QString &path)
+    {
+        main.dialogs.openChoices.enqueue(path);
+        return main.window.openTranscript();
+    }
+
     static QString golden(const QString &suffix)
     {
         return QStringLiteral(SOCKETEER_TEST_DATA "/golden-transcript.") + suffix;
@@ -53,6 +83,7 @@ private:
     }
 
     QTemporaryDir m_dir;
+    int m_mains = 0;
 };
 
 void TranscriptWindowTest::initTestCase()
@@ -70,34 +101,28 @@ void TranscriptWindowTest::cleanup()
 
 void TranscriptWindowTest::opensAGoodFile()
 {
-    FakeDialogs dialogs;
-    QString error;
-    std::unique_ptr<TranscriptWindow> window(
-        TranscriptWindow::openFile(golden(QStringLiteral("jsonl")), &dialogs, nullptr, nullptr, &error));
-    QVERIFY2(window, qPrintable(error));
-    QVERIFY(error.isEmpty());
+    auto main = makeMain();
+    TranscriptWindow *window = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(window);
     QVERIFY(window->windowTitle().contains(QStringLiteral("golden-transcript.jsonl")));
     QCOMPARE(window->transcript()->host(), QStringLiteral("example.org"));
     QCOMPARE(window->transcript()->port(), quint16(80));
     QVERIFY(!window->transcript()->isModified());
 
-    window->show();
     QTRY_VERIFY(!window->view()->hasPending());
     const QString text = window->view()->toPlainText();
     QVERIFY(text.contains(QStringLiteral("> GET / HTTP/1.0\\r\\n")));
     QVERIFY(text.contains(QStringLiteral("< HTTP/1.0 200 OK\\r\\n")));
     QVERIFY(text.contains(QStringLiteral("* closed by peer")));
     QCOMPARE(window->view()->accessibleName(), QStringLiteral("Transcript"));
-    QCOMPARE(dialogs.errors, QStringList());
+    QCOMPARE(main->dialogs.errors, QStringList());
 }
 
 void TranscriptWindowTest::showsWhatTheTextExportWrites()
 {
-    FakeDialogs dialogs;
-    QString error;
-    std::unique_ptr<TranscriptWindow> window(
-        TranscriptWindow::openFile(golden(QStringLiteral("jsonl")), &dialogs, nullptr, nullptr, &error));
-    QVERIFY2(window, qPrintable(error));
+    auto main = makeMain();
+    TranscriptWindow *window = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(window);
     QAction *timestamps = nullptr;
     for (QAction *action : window->findChildren<QAction *>()) {
         if (action->isCheckable() && action->text().contains(QStringLiteral("Timestamps")))
@@ -134,11 +159,12 @@ void TranscriptWindowTest::damagedFileNamesTheLineAndOpensNothing()
     file.write(lines.join('\n'));
     file.close();
 
-    FakeDialogs dialogs;
-    QString error;
-    TranscriptWindow *window = TranscriptWindow::openFile(path, &dialogs, nullptr, nullptr, &error);
-    QVERIFY(!window);
+    auto main = makeMain();
+    QVERIFY(!open(*main, path));
+    QCOMPARE(main->dialogs.errors.size(), 1);
+    const QString error = main->dialogs.errors.first();
     QVERIFY2(error.contains(QStringLiteral("line %1").arg(line)), qPrintable(error));
+    QCOMPARE(error.count(QStringLiteral("damaged-%1.jsonl").arg(line)), 1);
     QVERIFY(transcriptWindows().isEmpty());
 }
 
@@ -190,11 +216,10 @@ void TranscriptWindowTest::mainWindowReportsADamagedFile()
 
 void TranscriptWindowTest::saveAsExportsInAnotherFormat()
 {
-    FakeDialogs dialogs;
-    QString error;
-    std::unique_ptr<TranscriptWindow> window(
-        TranscriptWindow::openFile(golden(QStringLiteral("jsonl")), &dialogs, nullptr, nullptr, &error));
-    QVERIFY2(window, qPrintable(error));
+    auto main = makeMain();
+    FakeDialogs &dialogs = main->dialogs;
+    TranscriptWindow *window = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(window);
 
     // Text: byte for byte the golden text export.
     const QString textPath = m_dir.filePath(QStringLiteral("export"));
@@ -215,18 +240,98 @@ void TranscriptWindowTest::saveAsExportsInAnotherFormat()
 
 void TranscriptWindowTest::isReadOnly()
 {
-    FakeDialogs dialogs;
-    QString error;
-    std::unique_ptr<TranscriptWindow> window(
-        TranscriptWindow::openFile(golden(QStringLiteral("jsonl")), &dialogs, nullptr, nullptr, &error));
-    QVERIFY2(window, qPrintable(error));
-    window->show();
+    auto main = makeMain();
+    TranscriptWindow *window = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(window);
     window->view()->flush();
     const QString before = window->view()->toPlainText();
     window->view()->setFocus();
     QTest::keyClicks(window->view(), QStringLiteral("typed"));
     QCOMPARE(window->view()->toPlainText(), before);
     QVERIFY(window->view()->isReadOnly());
+}
+
+void TranscriptWindowTest::followsTheTimestampAndWrapSettings()
+{
+    auto main = makeMain();
+    main->settings.setShowTimestamps(true);
+    main->settings.setWrapLines(false);
+    TranscriptWindow *first = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(first);
+    QVERIFY(first->view()->showTimestamps());
+    QVERIFY(!first->view()->wrapLines());
+    QVERIFY(first->view()->timestampsAction()->isChecked());
+    QVERIFY(!first->view()->wrapAction()->isChecked());
+    first->view()->flush();
+    QVERIFY(first->view()->toPlainText().startsWith(QStringLiteral("[+")));
+
+    // As changed in the main window since, without closing it.
+    main->settings.setShowTimestamps(false);
+    main->settings.setWrapLines(true);
+    TranscriptView *mainView = main->window.transcriptView();
+    QVERIFY(!mainView->showTimestamps()); // as loaded
+    mainView->timestampsAction()->setChecked(true);
+    mainView->wrapAction()->setChecked(false);
+    TranscriptWindow *second = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(second);
+    QVERIFY(second->view()->showTimestamps());
+    QVERIFY(!second->view()->wrapLines());
+}
+
+void TranscriptWindowTest::editMenuCopiesAndSelectsAll()
+{
+    auto main = makeMain();
+    TranscriptWindow *window = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(window);
+    window->view()->flush();
+    QMenu *edit = nullptr;
+    for (QAction *menuAction : window->menuBar()->actions()) {
+        if (menuAction->text() == QStringLiteral("&Edit"))
+            edit = menuAction->menu();
+    }
+    QVERIFY(edit);
+    QAction *copy = window->view()->copyAction();
+    QAction *selectAll = window->view()->selectAllAction();
+    QVERIFY(edit->actions().contains(copy));
+    QVERIFY(edit->actions().contains(selectAll));
+    QCOMPARE(copy->shortcut(), QKeySequence(QKeySequence::Copy));
+    QCOMPARE(selectAll->shortcut(), QKeySequence(QKeySequence::SelectAll));
+
+    QVERIFY(!copy->isEnabled()); // nothing selected
+    selectAll->trigger();
+    QCOMPARE(window->view()->textCursor().selectedText().size(), window->view()->toPlainText().size());
+    QVERIFY(copy->isEnabled());
+    QGuiApplication::clipboard()->clear();
+    copy->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), window->view()->toPlainText());
+}
+
+void TranscriptWindowTest::statusNamesThePeer_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("name") << QStringLiteral("example.org") << QStringLiteral("example.org:80, 2 entries");
+    QTest::newRow("ipv4") << QStringLiteral("127.0.0.1") << QStringLiteral("127.0.0.1:80, 2 entries");
+    QTest::newRow("ipv6") << QStringLiteral("::1") << QStringLiteral("[::1]:80, 2 entries");
+}
+
+void TranscriptWindowTest::statusNamesThePeer()
+{
+    QFETCH(QString, host);
+    QFETCH(QString, shown);
+    Transcript transcript;
+    transcript.setPeer(host, 80);
+    transcript.start();
+    transcript.appendEvent(TranscriptEvent::connecting(), host);
+    transcript.appendData(Transcript::Direction::Received, "hi");
+    const QString path = m_dir.filePath(QStringLiteral("peer.jsonl"));
+    QString error;
+    QVERIFY2(TranscriptIO::save(transcript, TranscriptIO::Format::Jsonl, path, &error), qPrintable(error));
+
+    auto main = makeMain();
+    TranscriptWindow *window = open(*main, path);
+    QVERIFY(window);
+    QCOMPARE(window->statusBar()->currentMessage(), shown);
 }
 
 QTEST_MAIN(TranscriptWindowTest)
