@@ -21,6 +21,7 @@ const QString keyGeometry = QStringLiteral("window/geometry");
 const QString keyWindowState = QStringLiteral("window/state");
 const QString keySplitter = QStringLiteral("window/splitter");
 const QString keyLastDirectory = QStringLiteral("files/lastDirectory");
+const QString keyLastSaveFormat = QStringLiteral("files/lastSaveFormat");
 
 constexpr QFileDevice::Permissions privateFile = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 constexpr QFileDevice::Permissions privateFolder =
@@ -158,7 +159,7 @@ void AppSettings::setShowTimestamps(bool show)
 
 bool AppSettings::wrapLines() const
 {
-    return m_settings->value(keyWrap, true).toBool();
+    return m_settings->value(keyWrap, false).toBool();
 }
 
 void AppSettings::setWrapLines(bool wrap)
@@ -204,6 +205,16 @@ QString AppSettings::lastDirectory() const
 void AppSettings::setLastDirectory(const QString &directory)
 {
     m_settings->setValue(keyLastDirectory, directory);
+}
+
+std::optional<TranscriptIO::Format> AppSettings::lastSaveFormat() const
+{
+    return TranscriptIO::formatByName(m_settings->value(keyLastSaveFormat).toString());
+}
+
+void AppSettings::setLastSaveFormat(TranscriptIO::Format format)
+{
+    m_settings->setValue(keyLastSaveFormat, TranscriptIO::formatName(format));
 }
 
 void AppSettings::prepareFile()

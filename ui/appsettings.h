@@ -1,12 +1,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
 
 #include "requestcodec.h"
+#include "transcriptio.h"
 
 class QSettings;
 
@@ -51,7 +53,7 @@ public:
 
     bool showTimestamps() const; // false when unset
     void setShowTimestamps(bool show);
-    bool wrapLines() const; // true when unset
+    bool wrapLines() const; // false when unset (wrapping slows a flood down)
     void setWrapLines(bool wrap);
 
     QByteArray windowGeometry() const;
@@ -64,6 +66,9 @@ public:
     // Folder last used in a file dialog; empty when unset.
     QString lastDirectory() const;
     void setLastDirectory(const QString &directory);
+    // Format of the last transcript saved; nullopt when unset or unknown.
+    std::optional<TranscriptIO::Format> lastSaveFormat() const;
+    void setLastSaveFormat(TranscriptIO::Format format);
 
     // Writes to disk and makes the file owner-only (0600). Returns false if
     // the file could not be written or its mode could not be set.

@@ -82,11 +82,16 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     layout->addWidget(m_disconnect);
 
     connect(edit, &QLineEdit::textChanged, this, &ConnectionBar::updateControls);
-    // Return in the host field connects, when that is possible.
-    connect(edit, &QLineEdit::returnPressed, this, [this] {
+    // Return in the host or port field connects, when that is possible.
+    const auto connectOnReturn = [this] {
         if (m_connectAction->isEnabled())
             m_connectAction->trigger();
-    });
+    };
+    connect(edit, &QLineEdit::returnPressed, this, connectOnReturn);
+    // QAbstractSpinBox commits the typed value, then emits its line edit's
+    // returnPressed(); its lineEdit() accessor is protected.
+    if (auto *portEdit = m_port->findChild<QLineEdit *>())
+        connect(portEdit, &QLineEdit::returnPressed, this, connectOnReturn);
 
     updateControls();
 }

@@ -19,7 +19,7 @@ class QToolButton;
 // can start (no session active and a host given), Disconnect while one is
 // active, Closing included (the window aborts a close that stalls). Host
 // and port can only be edited while no connection is active. Return in the
-// host field triggers Connect when it is enabled.
+// host or port field triggers Connect when it is enabled.
 class ConnectionBar : public QWidget
 {
     Q_OBJECT

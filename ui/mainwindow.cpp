@@ -20,6 +20,7 @@
 #include "appsettings.h"
 #include "connectionbar.h"
 #include "dialogs.h"
+#include "messagestatusbar.h"
 #include "requesteditor.h"
 #include "sessionstatus.h"
 #include "transcript.h"
@@ -83,6 +84,7 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
     layout->addWidget(m_splitter, 1);
     setCentralWidget(central);
 
+    setStatusBar(new MessageStatusBar(this));
     m_status = new SessionStatus(&m_session, statusBar(), this);
 
     createActions();
@@ -169,6 +171,13 @@ void MainWindow::connectParts()
     explainWhileDisabled(this, m_connection->connectAction(), [this] { connectToHost(); });
     explainWhileDisabled(this, m_request->sendAction(), [this] { sendRequest(); });
     connect(m_request, &RequestEditor::presetChosen, this, &MainWindow::applyPreset);
+    // "Not sent: the request is invalid" is wrong once it is fixed.
+    connect(m_request, &RequestEditor::validityChanged, this, [this](bool valid) {
+        if (valid && !m_invalidRequestMessage.isEmpty() && statusBar()->currentMessage() == m_invalidRequestMessage)
+            statusBar()->clearMessage();
+        if (valid)
+            m_invalidRequestMessage.clear();
+    });
 
     // Kept current, so that a transcript window opened now shows the same.
     connect(m_view->timestampsAction(), &QAction::toggled, this,
@@ -267,10 +276,11 @@ bool MainWindow::sendRequest()
     }
     const RequestCodec::Result result = m_request->encode();
     if (!result.ok()) {
-        showError(tr("Not sent: the request is invalid (line %1, column %2: %3).")
-                      .arg(result.error.line)
-                      .arg(result.error.column)
-                      .arg(result.error.message));
+        m_invalidRequestMessage = tr("Not sent: the request is invalid (line %1, column %2: %3).")
+                                      .arg(result.error.line)
+                                      .arg(result.error.column)
+                                      .arg(result.error.message);
+        showError(m_invalidRequestMessage);
         return false;
     }
     if (result.bytes.isEmpty()) {
@@ -282,9 +292,7 @@ bool MainWindow::sendRequest()
         showError(whyNot);
         return false;
     }
-    showMessage(tr("Sent %1.").arg(QLocale().formattedDataSize(result.bytes.size(), 1,
-                                                                QLocale::DataSizeTraditionalFormat)),
-                5000);
+    showMessage(tr("Sent %1.").arg(SessionStatus::formatBytes(result.bytes.size())), 5000);
     return true;
 }
 
@@ -308,6 +316,7 @@ TranscriptWindow *MainWindow::openTranscript()
     if (!transcript)
         return nullptr;
     auto *window = new TranscriptWindow(std::move(transcript), path, m_dialogs, m_settings, this);
+    window->setQuitAction(m_quitAction); // quits through this window: it asks about unsaved data
     window->show();
     Q_EMIT transcriptWindowOpened(window);
     return window;
@@ -363,8 +372,11 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // before saving: the last bytes and the "disconnected" event are then
     // in the file, and nothing is added to the transcript after it.
     const auto endConnection = [this] { m_session.abort(); };
-    if (!m_skipUnsavedPrompt
-        && !m_files.maybeSave(this, m_transcript, tr("Save it before quitting?"), endConnection)) {
+    const QString question = m_session.isActive()
+        ? tr("The connection to %1 is open and will be closed. Save the transcript before quitting?")
+              .arg(Session::formatEndpoint(m_session.host(), m_session.port()))
+        : tr("Save it before quitting?");
+    if (!m_skipUnsavedPrompt && !m_files.maybeSave(this, m_transcript, question, endConnection)) {
         event->ignore();
         return;
     }

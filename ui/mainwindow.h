@@ -113,6 +113,7 @@ private:
     QAction *m_clearAction = nullptr;
     QAction *m_aboutAction = nullptr;
 
+    QString m_invalidRequestMessage; // the last "Not sent: ... invalid" shown
     bool m_persistEndpoint = true;
     bool m_skipUnsavedPrompt = false;
 };

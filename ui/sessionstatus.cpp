@@ -84,6 +84,11 @@ QString SessionStatus::formatElapsed(qint64 ms)
         .arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
+QString SessionStatus::formatBytes(qint64 bytes)
+{
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
+}
+
 void SessionStatus::showError(const QString &text)
 {
     // Stays until replaced: an error must not vanish before it is read.
@@ -141,10 +146,8 @@ void SessionStatus::onFinished(Session::EndReason reason)
 
 void SessionStatus::updateBytes()
 {
-    const QLocale locale;
-    const QString sent = locale.formattedDataSize(m_session->bytesSent(), 1, QLocale::DataSizeTraditionalFormat);
-    const QString received =
-        locale.formattedDataSize(m_session->bytesReceived(), 1, QLocale::DataSizeTraditionalFormat);
+    const QString sent = formatBytes(m_session->bytesSent());
+    const QString received = formatBytes(m_session->bytesReceived());
     setValue(m_bytes, tr("Out: %1  In: %2").arg(sent, received), tr("Sent: %1, received: %2").arg(sent, received));
 }
 

@@ -29,6 +29,9 @@ public:
 
     // "00:01:05"
     static QString formatElapsed(qint64 ms);
+    // A byte count in binary units, named as such: "512 bytes", "1.5 KiB",
+    // "50.0 MiB" (QLocale::DataSizeIecFormat, in the default locale).
+    static QString formatBytes(qint64 bytes);
 
     // Shows `text` until the next message and announces it as an alert.
     void showError(const QString &text);

@@ -40,26 +40,26 @@ QString TranscriptFiles::openFilter()
 
 TranscriptFiles::Target TranscriptFiles::resolveTarget(const QString &path, const QString &selectedFilter)
 {
-    std::optional<TranscriptIO::Format> format;
+    // The name's extension wins, as on the command line.
+    if (const std::optional<TranscriptIO::Format> byName = TranscriptIO::formatForFileName(path))
+        return Target{path, *byName};
+
+    TranscriptIO::Format format = TranscriptIO::Format::Text; // no filter, or an unknown one
     for (TranscriptIO::Format candidate : allFormats) {
         if (TranscriptIO::fileDialogFilter(candidate) == selectedFilter)
             format = candidate;
     }
-    if (!format) // no filter (or an unknown one): go by the name, else text
-        format = TranscriptIO::formatForFileName(path).value_or(TranscriptIO::Format::Text);
-
-    Target target{path, *format};
-    if (QFileInfo(path).suffix().isEmpty()) {
-        if (target.path.endsWith(QLatin1Char('.')))
-            target.path.chop(1);
-        target.path += QLatin1Char('.') + TranscriptIO::defaultSuffix(*format);
-    }
+    Target target{path, format};
+    if (target.path.endsWith(QLatin1Char('.')))
+        target.path.chop(1);
+    target.path += QLatin1Char('.') + TranscriptIO::defaultSuffix(format);
     return target;
 }
 
-std::optional<QString> TranscriptFiles::saveAs(QWidget *parent, Transcript &transcript,
-                                               TranscriptIO::Format preferred)
+std::optional<QString> TranscriptFiles::saveAs(QWidget *parent, Transcript &transcript)
 {
+    const TranscriptIO::Format preferred =
+        (m_settings ? m_settings->lastSaveFormat() : std::nullopt).value_or(TranscriptIO::Format::Text);
     const std::optional<Dialogs::FileChoice> choice =
         m_dialogs->chooseSaveFile(parent, tr("Save Transcript"), suggestedPath(transcript, preferred),
                                   saveFilters(), TranscriptIO::fileDialogFilter(preferred));
@@ -75,6 +75,8 @@ std::optional<QString> TranscriptFiles::saveAs(QWidget *parent, Transcript &tran
     }
     transcript.setModified(false);
     rememberDirectory(target.path);
+    if (m_settings)
+        m_settings->setLastSaveFormat(target.format);
     return target.path;
 }
 

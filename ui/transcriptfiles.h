@@ -17,9 +17,12 @@ class Transcript;
 
 // Saving and opening transcript files through Dialogs, for both windows.
 //
-// The file dialog offers one filter per format; the format is the one of
-// the selected filter, and its default suffix is appended when the name
-// typed has none. Failures are reported with Dialogs::showError, naming
+// The file dialog offers one filter per format. As on the command line, a
+// name with a known transcript extension (TranscriptIO::formatForFileName)
+// is saved in that format whatever the filter; otherwise the selected
+// filter decides and its default suffix is appended. The format last saved
+// is remembered (AppSettings::lastSaveFormat) and preselected next time.
+// Failures are reported with Dialogs::showError, naming
 // the file and the reason (and for a damaged file, the line), each once.
 class TranscriptFiles
 {
@@ -32,16 +35,18 @@ public:
         QString path;
         TranscriptIO::Format format;
     };
-    // The format and final path for what a person chose in the dialog.
+    // The format and final path for what a person chose in the dialog: the
+    // name's extension wins; else the filter's format (text for an unknown
+    // filter) with its default suffix appended.
     static Target resolveTarget(const QString &path, const QString &selectedFilter);
     static QStringList saveFilters();
     static QString openFilter();
 
-    // Asks for a file and saves. On success, marks the transcript unmodified
-    // and returns the path written; nullopt when cancelled or failed (the
-    // failure was shown).
-    std::optional<QString> saveAs(QWidget *parent, Transcript &transcript,
-                                  TranscriptIO::Format preferred = TranscriptIO::Format::Text);
+    // Asks for a file and saves. The filter preselected is the format last
+    // saved, else text. On success, marks the transcript unmodified,
+    // remembers the folder and format, and returns the path written;
+    // nullopt when cancelled or failed (the failure was shown).
+    std::optional<QString> saveAs(QWidget *parent, Transcript &transcript);
 
     // Asks which JSONL file to open and reads it. Null when cancelled or
     // failed (the failure was shown; nothing of a damaged file is kept).

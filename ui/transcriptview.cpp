@@ -2,6 +2,8 @@
 
 #include <QAction>
 #include <QEvent>
+#include <QLabel>
+#include <QLocale>
 #include <QScrollBar>
 #include <QTextBlock>
 #include <QTextCursor>
@@ -25,7 +27,19 @@ TranscriptView::TranscriptView(QWidget *parent)
     setTabChangesFocus(true);
     setFont(fixedFont());
     setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    setLineWrapMode(QPlainTextEdit::NoWrap);
+
+    // Over the viewport, not in the document: it never scrolls or selects.
+    m_backlogLabel = new QLabel(viewport());
+    m_backlogLabel->setObjectName(QStringLiteral("backlogIndicator"));
+    m_backlogLabel->setTextFormat(Qt::PlainText);
+    m_backlogLabel->setAutoFillBackground(true);
+    m_backlogLabel->setBackgroundRole(QPalette::ToolTipBase);
+    m_backlogLabel->setForegroundRole(QPalette::ToolTipText);
+    m_backlogLabel->setMargin(fontMetrics().height() / 4);
+    m_backlogLabel->setFrameShape(QFrame::StyledPanel);
+    m_backlogLabel->setToolTip(tr("The view is still drawing data that has already arrived"));
+    m_backlogLabel->hide();
 
     m_shortTimer.setSingleShot(true);
     m_shortTimer.setInterval(shortDelayMs);
@@ -68,6 +82,7 @@ void TranscriptView::setTranscript(std::shared_ptr<Transcript> transcript)
     m_transcript = std::move(transcript);
     m_renderedEntries = 0;
     clear();
+    updateBacklogIndicator();
     if (!m_transcript)
         return;
     m_appendedConnection = connect(m_transcript.get(), &Transcript::entriesAppended, this,
@@ -172,6 +187,7 @@ void TranscriptView::renderPending()
     horizontalScrollBar()->setValue(horizontal);
     if (hasPending())
         m_backlogTimer.start(); // the rest on the next turn, after events are handled
+    updateBacklogIndicator();
     Q_EMIT rendered();
 }
 
@@ -181,6 +197,42 @@ void TranscriptView::rerenderAll()
     m_renderedEntries = 0;
     clear();
     renderPending();
+}
+
+void TranscriptView::updateBacklogIndicator()
+{
+    // Only a pass that left entries behind shows it: between the short
+    // timers of ordinary batching the view is not "behind".
+    if (!hasPending() || !m_backlogTimer.isActive()) {
+        if (!m_backlogLabel->isHidden()) {
+            m_backlogLabel->hide();
+            m_backlogLabel->setAccessibleName(QString());
+        }
+        return;
+    }
+    const QLocale locale;
+    const qint64 total = m_transcript->entryCount();
+    const QString text = tr("Catching up: showing %1 of %2 entries\u2026")
+                             .arg(locale.toString(m_renderedEntries), locale.toString(total));
+    m_backlogLabel->setText(text);
+    m_backlogLabel->setAccessibleName(text);
+    m_backlogLabel->adjustSize();
+    placeBacklogIndicator();
+    m_backlogLabel->show();
+}
+
+void TranscriptView::placeBacklogIndicator()
+{
+    const int margin = fontMetrics().height() / 2;
+    const QRect area = viewport()->rect();
+    m_backlogLabel->move(area.right() + 1 - margin - m_backlogLabel->width(),
+                         area.bottom() + 1 - margin - m_backlogLabel->height());
+}
+
+void TranscriptView::resizeEvent(QResizeEvent *event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    placeBacklogIndicator();
 }
 
 void TranscriptView::updateFormats()

@@ -10,6 +10,7 @@
 #include "transcript.h"
 
 class QAction;
+class QLabel;
 
 // A read-only, live view of one Transcript.
 //
@@ -30,6 +31,14 @@ class QAction;
 // without, the same lines minus the leading "[times] ". The view follows the
 // tail while scrolled to the bottom and stays still when the reader scrolled
 // up.
+//
+// While a pass ends with entries still to render (the view is behind the
+// data), a small label over the view's bottom right corner says so:
+// "Catching up: showing N of M entries…". It is hidden again by the pass
+// that renders the last pending entry, and by setTranscript().
+//
+// Lines are not wrapped unless setWrapLines(true): wrapping makes a large
+// transcript many times slower to lay out.
 //
 // The view provides its own actions for the windows' menus (Copy, Select
 // All, Show Timestamps, Wrap Lines); the checkable ones stay in step with
@@ -54,7 +63,7 @@ public:
     // the text export writes them: "[+0.013s 2026-11-25T17:04:32.136Z] ".
     void setShowTimestamps(bool show);
     bool showTimestamps() const { return m_showTimestamps; }
-    void setWrapLines(bool wrap);
+    void setWrapLines(bool wrap); // off by default
     bool wrapLines() const;
 
     QAction *copyAction() const { return m_copyAction; }           // enabled while text is selected
@@ -69,6 +78,8 @@ public:
     int renderCount() const { return m_renderCount; }
     // Entries rendered so far from the current transcript.
     qint64 renderedEntries() const { return m_renderedEntries; }
+    // The "Catching up" label; visible only while behind (see above).
+    QLabel *backlogIndicator() const { return m_backlogLabel; }
 
 Q_SIGNALS:
     // After each render pass.
@@ -76,12 +87,15 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void onEntriesAppended();
     void renderPending();
     void rerenderAll();
     void updateFormats();
+    void updateBacklogIndicator();
+    void placeBacklogIndicator();
 
     std::shared_ptr<Transcript> m_transcript;
     QMetaObject::Connection m_appendedConnection;
@@ -95,6 +109,7 @@ private:
     QTimer m_longTimer;
     QTimer m_backlogTimer; // continues a capped pass; appends leave it alone
 
+    QLabel *m_backlogLabel = nullptr;
     QAction *m_copyAction = nullptr;
     QAction *m_selectAllAction = nullptr;
     QAction *m_timestampsAction = nullptr;

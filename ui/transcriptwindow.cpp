@@ -8,6 +8,7 @@
 
 #include "actionutil.h"
 #include "appsettings.h"
+#include "messagestatusbar.h"
 #include "session.h"
 #include "transcript.h"
 #include "transcriptview.h"
@@ -38,16 +39,25 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
 
     QAction *saveAsAction = makeAction(this, tr("Save &As..."), QString(), QStringLiteral("document-save-as"),
                                        QStyle::SP_DialogSaveButton);
-    setShortcuts(saveAsAction, {QKeySequence(QKeySequence::SaveAs), QKeySequence(QKeySequence::Save)},
-                 tr("Export this transcript in another format"));
+    QList<QKeySequence> saveAsKeys; // where the platform has no Save As key, Save's alone
+    for (QKeySequence::StandardKey key : {QKeySequence::SaveAs, QKeySequence::Save})
+        saveAsKeys += QKeySequence::keyBindings(key);
+    setShortcuts(saveAsAction, saveAsKeys, tr("Export this transcript in another format"));
     connect(saveAsAction, &QAction::triggered, this, &TranscriptWindow::saveAs);
 
     QAction *closeAction = makeAction(this, tr("&Close"), QString(), QStringLiteral("window-close"),
                                       QStyle::SP_DialogCloseButton);
-    setShortcuts(closeAction, {QKeySequence(QKeySequence::Close)}, tr("Close this window"));
+    // Ctrl+W also where the platform's Close is only Ctrl+F4.
+    QList<QKeySequence> closeKeys = QKeySequence::keyBindings(QKeySequence::Close);
+    if (!closeKeys.contains(QKeySequence(Qt::CTRL | Qt::Key_W)))
+        closeKeys.append(QKeySequence(Qt::CTRL | Qt::Key_W));
+    setShortcuts(closeAction, closeKeys, tr("Close this window"));
     connect(closeAction, &QAction::triggered, this, &QWidget::close);
 
+    setStatusBar(new MessageStatusBar(this));
+
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_fileMenu = file;
     file->addAction(saveAsAction);
     file->addSeparator();
     file->addAction(closeAction);
@@ -76,7 +86,13 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
 
 void TranscriptWindow::saveAs()
 {
-    const std::optional<QString> saved = m_files.saveAs(this, *m_transcript, TranscriptIO::Format::Text);
+    const std::optional<QString> saved = m_files.saveAs(this, *m_transcript);
     if (saved)
         statusBar()->showMessage(tr("Saved to %1").arg(*saved));
+}
+
+void TranscriptWindow::setQuitAction(QAction *quit)
+{
+    m_fileMenu->addAction(quit);
+    addAction(quit); // its shortcut works here even with the menu closed
 }

@@ -6,6 +6,8 @@
 
 #include "transcriptfiles.h"
 
+class QAction;
+class QMenu;
 class Transcript;
 class TranscriptView;
 
@@ -13,7 +15,9 @@ class TranscriptView;
 // TranscriptView as the main window (timestamps and wrapping as in the
 // settings, when given), File > Save As (export in another format) and
 // Close, Edit > Copy and Select All. It deletes itself when closed and never
-// keeps the application running on its own. MainWindow::openTranscript()
+// keeps the application running on its own. Quit (Ctrl+Q) is the main
+// window's action, given with setQuitAction(); Close (Ctrl+W) closes this
+// window only. MainWindow::openTranscript()
 // creates it.
 class TranscriptWindow : public QMainWindow
 {
@@ -28,10 +32,14 @@ public:
     QString filePath() const { return m_filePath; }
 
     void saveAs();
+    // Offers `quit` (the main window's Quit, which asks about unsaved data
+    // there) in this window's File menu, with its shortcut.
+    void setQuitAction(QAction *quit);
 
 private:
     std::shared_ptr<Transcript> m_transcript;
     QString m_filePath;
     TranscriptFiles m_files;
     TranscriptView *m_view;
+    QMenu *m_fileMenu = nullptr;
 };

@@ -21,6 +21,7 @@ public:
     int saveDialogs = 0;
     QStringList saveFiltersOffered;
     QString saveSuggestedPath;
+    QString saveFilterPreselected;
     int openDialogs = 0;
     QStringList unsavedQuestions;
     QStringList errors;
@@ -28,11 +29,12 @@ public:
     int unexpected = 0;
 
     std::optional<FileChoice> chooseSaveFile(QWidget *, const QString &, const QString &suggestedPath,
-                                             const QStringList &filters, const QString &) override
+                                             const QStringList &filters, const QString &selectedFilter) override
     {
         ++saveDialogs;
         saveFiltersOffered = filters;
         saveSuggestedPath = suggestedPath;
+        saveFilterPreselected = selectedFilter;
         if (saveChoices.isEmpty()) {
             ++unexpected;
             return std::nullopt;

@@ -14,6 +14,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -34,6 +35,7 @@
 #include "testsupport.h"
 #include "transcript.h"
 #include "transcriptio.h"
+#include "messagestatusbar.h"
 #include "transcriptview.h"
 #include "version.h"
 
@@ -54,9 +56,14 @@ private Q_SLOTS:
     void buttonsFollowTheSession();
     void buttonsAreTheActions();
     void connectAndDisconnectShortcuts();
+    void returnInHostOrPortConnects_data();
+    void returnInHostOrPortConnects();
     void disconnectStaysEnabledWhileClosing();
     void focusFollowsTheState();
     void statusBarShowsTheSession();
+    void byteCountsUseBinaryUnits_data();
+    void byteCountsUseBinaryUnits();
+    void longMessagesAreElided();
     void ipv6EndpointsAreBracketed();
     void statusValuesAreInTheAccessibleNames();
     void errorsAreAnnounced();
@@ -64,12 +71,14 @@ private Q_SLOTS:
     void saveInEachFormat_data();
     void saveInEachFormat();
     void saveKeepsATypedSuffix();
+    void typedExtensionWinsOverTheFilter();
     void saveFailureIsReported();
     void refusedConnection();
     void hostNotFound();
     void timeoutShowsTheSessionsMessage();
     void invalidEscapeDisablesSend();
     void invalidHexDisablesSend();
+    void invalidRequestMessageGoesWhenFixed();
     void requestErrorColourFollowsThePalette();
     void presetFillsTheHost();
     void reconnectWithUnsavedTranscriptAsks();
@@ -78,8 +87,10 @@ private Q_SLOTS:
     void closeAsksAndCanBeCancelled();
     void closeWhileConnectedSavesTheWholeConversation();
     void closeWhileConnectedCancelKeepsTheConnection();
+    void quitQuestionSaysTheConnectionWillClose();
     void closeWithoutPromptNeverAsks();
     void settingsRememberedAcrossWindows();
+    void wrapIsOffByDefault();
     void recentHostsAreKeptAndCapped();
     void settingsFileIsPrivate();
     void defaultSettingsUseTestPaths();
@@ -965,7 +976,7 @@ void MainWindowTest::settingsRememberedAcrossWindows()
             if (action->text() == QStringLiteral("Show &Timestamps"))
                 action->setChecked(true);
             if (action->text() == QStringLiteral("&Wrap Lines"))
-                action->setChecked(false);
+                action->setChecked(true); // off by default
         }
         window->resize(700, 500);
         QVERIFY(window->close()); // nothing unsaved: no question
@@ -980,7 +991,7 @@ void MainWindowTest::settingsRememberedAcrossWindows()
     QCOMPARE(window->requestEditor()->lineEnding(), RequestCodec::LineEnding::None);
     QCOMPARE(window->requestEditor()->text(), QStringLiteral("de ad"));
     QVERIFY(window->transcriptView()->showTimestamps());
-    QVERIFY(!window->transcriptView()->wrapLines());
+    QVERIFY(window->transcriptView()->wrapLines());
     QCOMPARE(window->size(), QSize(700, 500));
     QVERIFY(m_dialogs->unsavedQuestions.isEmpty());
 }
@@ -1269,6 +1280,200 @@ void MainWindowTest::appIconHasEverySize()
         for (int size : {16, 32, 48, 64, 128, 256})
             QVERIFY(sizes.contains(QSize(size, size)));
     }
+}
+
+
+void MainWindowTest::returnInHostOrPortConnects_data()
+{
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<int>("key");
+    QTest::newRow("host, Return") << QStringLiteral("host") << int(Qt::Key_Return);
+    QTest::newRow("port, Return") << QStringLiteral("port") << int(Qt::Key_Return);
+    QTest::newRow("port, Enter") << QStringLiteral("port") << int(Qt::Key_Enter);
+}
+
+void MainWindowTest::returnInHostOrPortConnects()
+{
+    QFETCH(QString, field);
+    QFETCH(int, key);
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    QWidget *target = field == QStringLiteral("host") ? static_cast<QWidget *>(window->connectionBar()->hostEdit())
+                                                      : window->connectionBar()->portBox();
+
+    // Without a host, Connect is disabled and Return does nothing.
+    window->connectionBar()->hostEdit()->clear();
+    target->setFocus();
+    QTest::keyClick(target, Qt::Key(key));
+    QCOMPARE(window->session()->state(), Session::State::Idle);
+
+    // The port typed last is the one connected to, as the spin box commits
+    // it before Return is handled.
+    typeEndpoint(*window, QStringLiteral("127.0.0.1"), server.serverPort());
+    target->setFocus();
+    QTest::keyClick(target, Qt::Key(key));
+    QTRY_COMPARE(window->session()->state(), Session::State::Connected);
+    QCOMPARE(window->session()->port(), server.serverPort());
+    QCOMPARE(server.connectionCount(), 1);
+}
+
+void MainWindowTest::byteCountsUseBinaryUnits_data()
+{
+    QTest::addColumn<qint64>("bytes");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("0") << qint64(0) << QStringLiteral("0 bytes");
+    QTest::newRow("1023") << qint64(1023) << QStringLiteral("1,023 bytes");
+    QTest::newRow("1 KiB") << qint64(1024) << QStringLiteral("1.0 KiB");
+    QTest::newRow("1.5 KiB") << qint64(1536) << QStringLiteral("1.5 KiB");
+    QTest::newRow("50 MiB") << qint64(52428800) << QStringLiteral("50.0 MiB");
+    QTest::newRow("2 GiB") << qint64(2) * 1024 * 1024 * 1024 << QStringLiteral("2.0 GiB");
+}
+
+void MainWindowTest::byteCountsUseBinaryUnits()
+{
+    // Tests run in the C locale (LC_ALL=C.UTF-8).
+    QFETCH(qint64, bytes);
+    QFETCH(QString, shown);
+    QCOMPARE(SessionStatus::formatBytes(bytes), shown);
+}
+
+void MainWindowTest::longMessagesAreElided()
+{
+    auto window = makeWindow();
+    window->resize(500, window->height());
+    auto *bar = qobject_cast<MessageStatusBar *>(window->statusBar());
+    QVERIFY(bar);
+    auto *state = window->findChild<QLabel *>(QStringLiteral("statusState"));
+    QVERIFY(state);
+
+    const QString longText = QStringLiteral("Not sent: the request is invalid (line 12, column 40: "
+                                            "unknown escape \\q; use \\\\ for a backslash). ")
+                                 .repeated(3);
+    window->showError(longText);
+    QCOMPARE(statusMessage(*window), longText);
+    // Drawn elided, and clear of the permanent fields on the right.
+    const QString shown = bar->displayedMessage();
+    QVERIFY2(shown.endsWith(QChar(0x2026)), qPrintable(shown));
+    QVERIFY(shown.size() < longText.size());
+    const QRect room = bar->messageRect();
+    QVERIFY(room.width() > 0);
+    QVERIFY(room.right() < state->mapTo(bar, QPoint(0, 0)).x());
+    QVERIFY(bar->fontMetrics().horizontalAdvance(shown) <= room.width());
+    // The whole message is in the tooltip and the accessible name.
+    QCOMPARE(bar->toolTip(), longText);
+    QCOMPARE(bar->accessibleName(), QStringLiteral("Status: %1").arg(longText));
+
+    // A short message is drawn whole.
+    window->showMessage(QStringLiteral("Disconnected"));
+    QCOMPARE(bar->displayedMessage(), QStringLiteral("Disconnected"));
+    QCOMPARE(bar->toolTip(), QStringLiteral("Disconnected"));
+    bar->repaint(); // paints without warnings
+}
+
+void MainWindowTest::typedExtensionWinsOverTheFilter()
+{
+    // The tester's case: "Text transcript" selected, demo2.hex typed. As
+    // on the command line, the extension decides: a hexdump named .hex.
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    exchange(*window, server);
+    const QString path = m_dir->filePath(QStringLiteral("demo2.hex"));
+    m_dialogs->saveChoices.enqueue(
+        Dialogs::FileChoice{path, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text)});
+    QCOMPARE(m_dialogs->saveFilterPreselected, QString());
+    QVERIFY(window->saveTranscript());
+    QCOMPARE(m_dialogs->saveFilterPreselected, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text));
+    QCOMPARE(m_dialogs->errors, QStringList());
+    QBuffer expected;
+    expected.open(QIODevice::WriteOnly);
+    QString error;
+    QVERIFY(TranscriptIO::write(*window->transcript(), TranscriptIO::Format::Hexdump, &expected, &error));
+    QCOMPARE(readAll(path), expected.data());
+    QVERIFY(!QFile::exists(path + QStringLiteral(".txt")));
+
+    // The format used is preselected next time.
+    m_dialogs->saveChoices.enqueue(std::nullopt);
+    QVERIFY(!window->saveTranscript());
+    QCOMPARE(m_dialogs->saveFilterPreselected, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Hexdump));
+    QCOMPARE(m_settings->lastSaveFormat(), std::optional(TranscriptIO::Format::Hexdump));
+}
+
+void MainWindowTest::invalidRequestMessageGoesWhenFixed()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    auto window = makeWindow();
+    QVERIFY(connectTo(*window, server));
+    RequestEditor *request = window->requestEditor();
+    typeRequest(*window, QStringLiteral("bad \\q"));
+    QTest::keyClick(request->editor(), Qt::Key_Return, Qt::ControlModifier);
+    QVERIFY2(statusMessage(*window).startsWith(QStringLiteral("Not sent: the request is invalid")),
+             qPrintable(statusMessage(*window)));
+
+    // Another error keeps it; the fix removes it.
+    QTest::keyClicks(request->editor(), QStringLiteral("q"));
+    QVERIFY(!request->isValid());
+    QVERIFY(statusMessage(*window).startsWith(QStringLiteral("Not sent: the request is invalid")));
+    QTest::keyClick(request->editor(), Qt::Key_Backspace);
+    QTest::keyClick(request->editor(), Qt::Key_Backspace);
+    QTest::keyClicks(request->editor(), QStringLiteral("n"));
+    QVERIFY(request->isValid());
+    QCOMPARE(statusMessage(*window), QString());
+
+    // Any other message is left alone by a fix.
+    typeRequest(*window, QStringLiteral("bad \\q"));
+    window->showMessage(QStringLiteral("Something else"));
+    QTest::keyClick(request->editor(), Qt::Key_Backspace);
+    QTest::keyClicks(request->editor(), QStringLiteral("n"));
+    QVERIFY(request->isValid());
+    QCOMPARE(statusMessage(*window), QStringLiteral("Something else"));
+}
+
+void MainWindowTest::quitQuestionSaysTheConnectionWillClose()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    server.setGreeting("hello\r\n");
+    auto window = makeWindow();
+    QVERIFY(connectTo(*window, server));
+    QTRY_COMPARE(window->session()->bytesReceived(), qint64(7));
+
+    m_dialogs->unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Cancel);
+    QVERIFY(!window->close());
+    QCOMPARE(m_dialogs->unsavedQuestions,
+             QStringList{QStringLiteral("The connection to 127.0.0.1:%1 is open and will be closed. "
+                                        "Save the transcript before quitting?")
+                             .arg(server.serverPort())});
+
+    // Not connected any more: the plain question.
+    window->disconnectFromHost();
+    QTRY_COMPARE(window->session()->state(), Session::State::Closed);
+    m_dialogs->unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Discard);
+    QVERIFY(window->close());
+    QCOMPARE(m_dialogs->unsavedQuestions.last(), QStringLiteral("Save it before quitting?"));
+}
+
+void MainWindowTest::wrapIsOffByDefault()
+{
+    {
+        auto window = makeWindow(QStringLiteral("fresh.ini"));
+        QVERIFY(!m_settings->wrapLines());
+        QVERIFY(!window->transcriptView()->wrapLines());
+        QVERIFY(!window->transcriptView()->wrapAction()->isChecked());
+        QCOMPARE(window->transcriptView()->lineWrapMode(), QPlainTextEdit::NoWrap);
+        window.reset();
+        m_settings.reset();
+    }
+    // A choice saved before the default changed is kept.
+    {
+        QSettings old(m_dir->filePath(QStringLiteral("old.ini")), QSettings::IniFormat);
+        old.setValue(QStringLiteral("view/wrapLines"), true);
+    }
+    auto window = makeWindow(QStringLiteral("old.ini"));
+    QVERIFY(window->transcriptView()->wrapLines());
+    QVERIFY(window->transcriptView()->wrapAction()->isChecked());
 }
 
 QTEST_MAIN(MainWindowTest)

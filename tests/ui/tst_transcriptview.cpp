@@ -3,6 +3,7 @@
 #include <QAccessible>
 #include <QAction>
 #include <QBuffer>
+#include <QLabel>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTextBlock>
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void hostileBytesAppearEscaped();
     void hostileEventTextIsEscaped();
     void largeBacklogIsRenderedInSeveralPasses();
+    void backlogIsShownWhileBehind();
     void newTranscriptReplacesTheOld();
     void wrapToggle();
     void actionsFollowTheSettings();
@@ -330,6 +332,68 @@ void TranscriptViewTest::largeBacklogIsRenderedInSeveralPasses()
     QCOMPARE(view.renderedEntries(), transcript->entryCount());
 }
 
+void TranscriptViewTest::backlogIsShownWhileBehind()
+{
+    TranscriptView view;
+    view.resize(600, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QLabel *indicator = view.backlogIndicator();
+    QVERIFY(indicator);
+    QVERIFY(!indicator->isVisible());
+
+    // Ordinary batching is not "behind": no indicator.
+    auto transcript = started();
+    view.setTranscript(transcript);
+    transcript->appendData(Direction::Received, "hello\n");
+    QTRY_VERIFY(!view.hasPending());
+    QVERIFY(!indicator->isVisible());
+
+    // A backlog larger than a pass: shown after each pass that leaves
+    // entries behind, with the counts, and gone after the pass that draws
+    // the last one. Checked in each pass (a fast machine may drain it
+    // within one wait).
+    const QByteArray binary(Transcript::maxChunkSize, '\x01'); // escapes to 4 characters a byte
+    for (int i = 0; i < 4; ++i)
+        transcript->appendData(Direction::Received, binary);
+    const qint64 total = transcript->entryCount();
+    int behindPasses = 0;
+    int wrongPasses = 0;
+    bool replaceWhenBehind = false;
+    connect(&view, &TranscriptView::rendered, this, [&] {
+        if (!view.hasPending()) {
+            wrongPasses += indicator->isVisible() ? 1 : 0;
+            return;
+        }
+        ++behindPasses;
+        const QString expected = QStringLiteral("Catching up: showing %1 of %2 entries\u2026")
+                                     .arg(view.renderedEntries())
+                                     .arg(view.transcript()->entryCount());
+        if (!indicator->isVisible() || indicator->text() != expected || indicator->accessibleName() != expected
+            || !view.viewport()->rect().contains(indicator->geometry())) {
+            qWarning() << "behind, but the indicator says" << indicator->isVisible() << indicator->text();
+            ++wrongPasses;
+        }
+        if (replaceWhenBehind) {
+            // Replacing the transcript while behind hides it too.
+            view.setTranscript(nullptr);
+            wrongPasses += indicator->isVisible() ? 1 : 0;
+        }
+    });
+    QTRY_VERIFY(!view.hasPending());
+    QCOMPARE(view.renderedEntries(), total);
+    QVERIFY(behindPasses >= 1);
+    QCOMPARE(wrongPasses, 0);
+    QVERIFY(!indicator->isVisible());
+
+    replaceWhenBehind = true;
+    for (int i = 0; i < 4; ++i)
+        transcript->appendData(Direction::Received, binary);
+    QTRY_VERIFY(!view.transcript());
+    QCOMPARE(wrongPasses, 0);
+    QVERIFY(!indicator->isVisible());
+}
+
 void TranscriptViewTest::newTranscriptReplacesTheOld()
 {
     TranscriptView view;
@@ -365,7 +429,11 @@ void TranscriptViewTest::newTranscriptReplacesTheOld()
 void TranscriptViewTest::wrapToggle()
 {
     TranscriptView view;
-    QVERIFY(view.wrapLines());
+    // Off by default: wrapping makes a flood many times slower to show.
+    QVERIFY(!view.wrapLines());
+    QCOMPARE(view.lineWrapMode(), QPlainTextEdit::NoWrap);
+    view.setWrapLines(true);
+    QCOMPARE(view.lineWrapMode(), QPlainTextEdit::WidgetWidth);
     view.setWrapLines(false);
     QCOMPARE(view.lineWrapMode(), QPlainTextEdit::NoWrap);
     view.setWrapLines(true);
@@ -378,17 +446,17 @@ void TranscriptViewTest::actionsFollowTheSettings()
     QVERIFY(view.timestampsAction()->isCheckable());
     QVERIFY(view.wrapAction()->isCheckable());
     QVERIFY(!view.timestampsAction()->isChecked());
-    QVERIFY(view.wrapAction()->isChecked());
-
-    view.setShowTimestamps(true);
-    view.setWrapLines(false);
-    QVERIFY(view.timestampsAction()->isChecked());
     QVERIFY(!view.wrapAction()->isChecked());
 
+    view.setShowTimestamps(true);
+    view.setWrapLines(true);
+    QVERIFY(view.timestampsAction()->isChecked());
+    QVERIFY(view.wrapAction()->isChecked());
+
     view.timestampsAction()->setChecked(false);
-    view.wrapAction()->setChecked(true);
+    view.wrapAction()->setChecked(false);
     QVERIFY(!view.showTimestamps());
-    QVERIFY(view.wrapLines());
+    QVERIFY(!view.wrapLines());
 }
 
 void TranscriptViewTest::accessibleAsTranscript()

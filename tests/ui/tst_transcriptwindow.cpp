@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QMenuBar>
+#include <QPointer>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -14,6 +15,8 @@
 #include "appsettings.h"
 #include "fakedialogs.h"
 #include "mainwindow.h"
+#include "session.h"
+#include "testsupport.h"
 #include "transcript.h"
 #include "transcriptio.h"
 #include "transcriptview.h"
@@ -36,6 +39,9 @@ private Q_SLOTS:
     void isReadOnly();
     void followsTheTimestampAndWrapSettings();
     void editMenuCopiesAndSelectsAll();
+    void saveAsTypedExtensionWins();
+    void closeAndQuitShortcuts();
+    void quitFromHereAsksInTheMainWindow();
     void statusNamesThePeer_data();
     void statusNamesThePeer();
 
@@ -255,27 +261,28 @@ void TranscriptWindowTest::followsTheTimestampAndWrapSettings()
 {
     auto main = makeMain();
     main->settings.setShowTimestamps(true);
-    main->settings.setWrapLines(false);
+    main->settings.setWrapLines(true); // both off by default
     TranscriptWindow *first = open(*main, golden(QStringLiteral("jsonl")));
     QVERIFY(first);
     QVERIFY(first->view()->showTimestamps());
-    QVERIFY(!first->view()->wrapLines());
+    QVERIFY(first->view()->wrapLines());
     QVERIFY(first->view()->timestampsAction()->isChecked());
-    QVERIFY(!first->view()->wrapAction()->isChecked());
+    QVERIFY(first->view()->wrapAction()->isChecked());
     first->view()->flush();
     QVERIFY(first->view()->toPlainText().startsWith(QStringLiteral("[+")));
 
     // As changed in the main window since, without closing it.
     main->settings.setShowTimestamps(false);
-    main->settings.setWrapLines(true);
+    main->settings.setWrapLines(false);
     TranscriptView *mainView = main->window.transcriptView();
     QVERIFY(!mainView->showTimestamps()); // as loaded
+    QVERIFY(!mainView->wrapLines());
     mainView->timestampsAction()->setChecked(true);
-    mainView->wrapAction()->setChecked(false);
+    mainView->wrapAction()->setChecked(true);
     TranscriptWindow *second = open(*main, golden(QStringLiteral("jsonl")));
     QVERIFY(second);
     QVERIFY(second->view()->showTimestamps());
-    QVERIFY(!second->view()->wrapLines());
+    QVERIFY(second->view()->wrapLines());
 }
 
 void TranscriptWindowTest::editMenuCopiesAndSelectsAll()
@@ -304,6 +311,101 @@ void TranscriptWindowTest::editMenuCopiesAndSelectsAll()
     QGuiApplication::clipboard()->clear();
     copy->trigger();
     QCOMPARE(QGuiApplication::clipboard()->text(), window->view()->toPlainText());
+}
+
+void TranscriptWindowTest::saveAsTypedExtensionWins()
+{
+    // "Text transcript" selected, a .hex name typed: a hexdump, as the
+    // command line would write.
+    auto main = makeMain();
+    TranscriptWindow *window = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(window);
+    const QString hexPath = m_dir.filePath(QStringLiteral("typed.hex"));
+    main->dialogs.saveChoices.enqueue(
+        Dialogs::FileChoice{hexPath, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text)});
+    window->saveAs();
+    QCOMPARE(main->dialogs.errors, QStringList());
+    QCOMPARE(readAll(hexPath), readAll(golden(QStringLiteral("hex"))));
+    QVERIFY(!QFile::exists(hexPath + QStringLiteral(".txt")));
+    // And the next Save As preselects it.
+    main->dialogs.saveChoices.enqueue(std::nullopt);
+    window->saveAs();
+    QCOMPARE(main->dialogs.saveFilterPreselected, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Hexdump));
+}
+
+void TranscriptWindowTest::closeAndQuitShortcuts()
+{
+    auto main = makeMain();
+    main->window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&main->window));
+
+    // Ctrl+W (Close) closes this window only.
+    QPointer<TranscriptWindow> first = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(first);
+    first->activateWindow();
+    QTRY_COMPARE(QApplication::activeWindow(), first.data());
+    QTest::keyClick(first->view(), Qt::Key_W, Qt::ControlModifier);
+    QTRY_VERIFY(!first); // deletes itself
+    QVERIFY(main->window.isVisible());
+
+    // Quit is the main window's own action, in the File menu and on Ctrl+Q:
+    // it closes the main window (which asks there about unsaved data).
+    QPointer<TranscriptWindow> second = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(second);
+    QAction *mainQuit = nullptr;
+    for (QAction *action : main->window.findChildren<QAction *>()) {
+        if (action->text() == QStringLiteral("&Quit"))
+            mainQuit = action;
+    }
+    QVERIFY(mainQuit);
+    QVERIFY(mainQuit->shortcuts().contains(QKeySequence(Qt::CTRL | Qt::Key_Q)));
+    QMenu *file = nullptr;
+    for (QAction *menuAction : second->menuBar()->actions()) {
+        if (menuAction->text() == QStringLiteral("&File"))
+            file = menuAction->menu();
+    }
+    QVERIFY(file);
+    QVERIFY(file->actions().contains(mainQuit));
+    second->activateWindow();
+    QTRY_COMPARE(QApplication::activeWindow(), second.data());
+    QSignalSpy quit(mainQuit, &QAction::triggered);
+    QTest::keyClick(second->view(), Qt::Key_Q, Qt::ControlModifier);
+    QCOMPARE(quit.count(), 1);
+    QTRY_VERIFY(!main->window.isVisible()); // nothing unsaved: no question
+    QCOMPARE(main->dialogs.unexpected, 0);
+}
+
+void TranscriptWindowTest::quitFromHereAsksInTheMainWindow()
+{
+    // Unsaved data in the main window: Ctrl+Q here asks there, and Cancel
+    // keeps both windows.
+    TestSupport::LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    server.setGreeting("hello\r\n");
+    auto main = makeMain();
+    main->window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&main->window));
+    main->window.setEndpoint(QStringLiteral("127.0.0.1"), server.serverPort());
+    QVERIFY(main->window.connectToHost());
+    QTRY_COMPARE(main->window.session()->bytesReceived(), qint64(7));
+    main->window.disconnectFromHost();
+    QTRY_COMPARE(main->window.session()->state(), Session::State::Closed);
+
+    QPointer<TranscriptWindow> window = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(window);
+    window->activateWindow();
+    QTRY_COMPARE(QApplication::activeWindow(), window.data());
+    main->dialogs.unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Cancel);
+    QTest::keyClick(window->view(), Qt::Key_Q, Qt::ControlModifier);
+    QCOMPARE(main->dialogs.unsavedQuestions, QStringList{QStringLiteral("Save it before quitting?")});
+    QVERIFY(main->window.isVisible());
+    QVERIFY(window && window->isVisible());
+
+    main->dialogs.unsavedAnswers.enqueue(Dialogs::UnsavedAnswer::Discard);
+    QTest::keyClick(window->view(), Qt::Key_Q, Qt::ControlModifier);
+    QTRY_VERIFY(!main->window.isVisible());
+    QCOMPARE(main->dialogs.unsavedQuestions.size(), 2);
+    QCOMPARE(main->dialogs.unexpected, 0);
 }
 
 void TranscriptWindowTest::statusNamesThePeer_data()
