@@ -80,6 +80,11 @@ private Q_SLOTS:
     void versionAndHelp();
 
 private:
+    // "--headless 127.0.0.1 PORT" followed by `more`.
+    static QStringList headless(quint16 port, const QStringList &more = {})
+    {
+        return QStringList{QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(port)} + more;
+    }
     // Starts the binary; the event loop keeps serving the test's peers meanwhile.
     void start(QProcess &process, const QStringList &arguments);
     bool finish(QProcess &process, int timeoutMs = 30000);
@@ -115,7 +120,7 @@ void TestHeadlessRunner::receivesTextByteExact()
     QVERIFY(server.listenLocal());
 
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort())});
+    start(process, headless(server.serverPort()));
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), 0);
     QCOMPARE(process.readAllStandardOutput(), QByteArrayLiteral("HTTP/1.0 200 OK\r\n\r\nhéllo\n"));
@@ -133,7 +138,7 @@ void TestHeadlessRunner::receivesBinaryByteExact()
     QVERIFY(server.listenLocal());
 
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort())});
+    start(process, headless(server.serverPort()));
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), 0);
     QCOMPARE(process.readAllStandardOutput(), payload);
@@ -154,11 +159,10 @@ void TestHeadlessRunner::sendsInCommandLineOrder()
     QVERIFY(server.listenLocal());
 
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort()),
-                    QStringLiteral("--send"), QStringLiteral("one\\r\\n"), QStringLiteral("--send-file"), filePath,
+    start(process, headless(server.serverPort(), {QStringLiteral("--send"), QStringLiteral("one\\r\\n"), QStringLiteral("--send-file"), filePath,
                     QStringLiteral("--send"), QStringLiteral("three\\0\\x0a"),
                     // a literal newline is sent as it is
-                    QStringLiteral("--send"), QStringLiteral("four\r\nfive\nsix")});
+                    QStringLiteral("--send"), QStringLiteral("four\r\nfive\nsix")}));
     QVERIFY(finish(process));
     QCOMPARE(process.readAllStandardError(), QByteArray());
     QCOMPARE(process.exitCode(), 0);
@@ -173,8 +177,7 @@ void TestHeadlessRunner::forwardsStdin()
     QVERIFY(server.listenLocal());
 
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort()),
-                    QStringLiteral("--stdin")});
+    start(process, headless(server.serverPort(), {QStringLiteral("--stdin")}));
     process.write("first\n");
     QTRY_COMPARE(server.receivedSoFar(), QByteArrayLiteral("first\n"));
     process.write("second");
@@ -199,8 +202,7 @@ void TestHeadlessRunner::idleEndsSuccessfully()
     QVERIFY(server.listenLocal());
 
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort()),
-                    QStringLiteral("--idle"), QStringLiteral("200")});
+    start(process, headless(server.serverPort(), {QStringLiteral("--idle"), QStringLiteral("200")}));
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), 0);
     QCOMPARE(process.readAllStandardOutput(), greeting);
@@ -293,8 +295,7 @@ void TestHeadlessRunner::connectTimeoutExitsFive()
     QVERIFY(listener.start());
 
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(listener.port()),
-                    QStringLiteral("--connect-timeout"), QStringLiteral("300")});
+    start(process, headless(listener.port(), {QStringLiteral("--connect-timeout"), QStringLiteral("300")}));
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), toInt(ExitCode::TimedOut));
     QVERIFY(process.readAllStandardError().contains("timed out"));
@@ -305,8 +306,7 @@ void TestHeadlessRunner::overallTimeoutExitsFive()
     LoopbackServer server; // accepts and stays silent
     QVERIFY(server.listenLocal());
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort()),
-                    QStringLiteral("--timeout"), QStringLiteral("300")});
+    start(process, headless(server.serverPort(), {QStringLiteral("--timeout"), QStringLiteral("300")}));
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), toInt(ExitCode::TimedOut));
     QVERIFY(process.readAllStandardError().contains("timed out after 300 ms"));
@@ -320,8 +320,7 @@ void TestHeadlessRunner::resetByPeerExitsSix()
     connect(&server, &LoopbackServer::dataReceived, &server, &LoopbackServer::resetLastConnection);
 
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort()),
-                    QStringLiteral("--send"), QStringLiteral("go")});
+    start(process, headless(server.serverPort(), {QStringLiteral("--send"), QStringLiteral("go")}));
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), toInt(ExitCode::ResetByPeer));
     QVERIFY(process.readAllStandardError().contains("reset by peer"));
@@ -340,8 +339,7 @@ void TestHeadlessRunner::saveFailureExitsSeven()
     file.close();
 
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort()),
-                    QStringLiteral("--save"), blocker + QStringLiteral("/out.txt")});
+    start(process, headless(server.serverPort(), {QStringLiteral("--save"), blocker + QStringLiteral("/out.txt")}));
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), toInt(ExitCode::FileError));
     QVERIFY(process.readAllStandardError().contains("out.txt"));
@@ -358,8 +356,7 @@ void TestHeadlessRunner::interruptSavesAndExits130()
     const QString path = m_dir.filePath(QStringLiteral("interrupted.raw"));
 
     QProcess process;
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort()),
-                    QStringLiteral("--save"), path});
+    start(process, headless(server.serverPort(), {QStringLiteral("--save"), path}));
     QByteArray output;
     connect(&process, &QProcess::readyReadStandardOutput, this, [&] { output += process.readAllStandardOutput(); });
     QTRY_COMPARE(output, QByteArrayLiteral("still here\n"));
@@ -385,7 +382,7 @@ void TestHeadlessRunner::closedStdoutEndsQuietly()
     const int writeEnd = fds[1];
     QProcess process;
     process.setChildProcessModifier([writeEnd] { ::dup2(writeEnd, STDOUT_FILENO); });
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort())});
+    start(process, headless(server.serverPort()));
     ::close(writeEnd);
     QVERIFY(finish(process));
     QCOMPARE(process.readAllStandardError(), QByteArray());
@@ -400,7 +397,7 @@ void TestHeadlessRunner::failingStdoutIsAFileError()
     QVERIFY(server.listenLocal());
     QProcess process;
     process.setStandardOutputFile(QStringLiteral("/dev/full"));
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort())});
+    start(process, headless(server.serverPort()));
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), toInt(ExitCode::FileError));
     QVERIFY(process.readAllStandardError().contains("cannot write to standard output"));
@@ -458,9 +455,8 @@ void TestHeadlessRunner::closedStdinIsNotReadAsData()
     QVERIFY(server.listenLocal());
     QProcess process;
     process.setChildProcessModifier([] { ::close(STDIN_FILENO); });
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(server.serverPort()),
-                    QStringLiteral("--stdin"), QStringLiteral("--send"), QStringLiteral("only this"),
-                    QStringLiteral("--idle"), QStringLiteral("300")});
+    start(process, headless(server.serverPort(), {QStringLiteral("--stdin"), QStringLiteral("--send"), QStringLiteral("only this"),
+                    QStringLiteral("--idle"), QStringLiteral("300")}));
     QVERIFY(finish(process));
     QCOMPARE(process.exitCode(), 0);
     QCOMPARE(server.receivedSoFar(), QByteArrayLiteral("only this"));
@@ -474,8 +470,7 @@ void TestHeadlessRunner::interruptWhileConnectingSaves()
     const QString path = m_dir.filePath(QStringLiteral("connecting.txt"));
     QProcess process;
     process.setProcessChannelMode(QProcess::ForwardedOutputChannel);
-    start(process, {QStringLiteral("--headless"), QStringLiteral("127.0.0.1"), QString::number(listener.port()),
-                    QStringLiteral("--save"), path});
+    start(process, headless(listener.port(), {QStringLiteral("--save"), path}));
     // It connects right after installing its SIGINT handler.
     QTRY_VERIFY(catchesSigint(process.processId()));
     ::kill(pid_t(process.processId()), SIGINT);

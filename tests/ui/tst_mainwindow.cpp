@@ -108,6 +108,18 @@ private:
     bool connectTo(MainWindow &window, LoopbackServer &server);
     void exchange(MainWindow &window, LoopbackServer &server);
     static QString statusMessage(MainWindow &window) { return window.statusBar()->currentMessage(); }
+    // The permanent fields of the status bar.
+    struct StatusLabels {
+        QLabel *state, *remote, *bytes, *elapsed;
+        bool found() const { return state && remote && bytes && elapsed; }
+    };
+    static StatusLabels statusLabels(MainWindow &window)
+    {
+        return {window.findChild<QLabel *>(QStringLiteral("statusState")),
+                window.findChild<QLabel *>(QStringLiteral("statusRemote")),
+                window.findChild<QLabel *>(QStringLiteral("statusBytes")),
+                window.findChild<QLabel *>(QStringLiteral("statusElapsed"))};
+    }
     static QString viewText(MainWindow &window)
     {
         window.transcriptView()->flush();
@@ -428,11 +440,8 @@ void MainWindowTest::statusBarShowsTheSession()
     QVERIFY(server.listenLocal());
     server.setGreeting("12345");
     auto window = makeWindow();
-    auto *state = window->findChild<QLabel *>(QStringLiteral("statusState"));
-    auto *remote = window->findChild<QLabel *>(QStringLiteral("statusRemote"));
-    auto *bytes = window->findChild<QLabel *>(QStringLiteral("statusBytes"));
-    auto *elapsed = window->findChild<QLabel *>(QStringLiteral("statusElapsed"));
-    QVERIFY(state && remote && bytes && elapsed);
+    const auto [state, remote, bytes, elapsed] = statusLabels(*window);
+    QVERIFY(statusLabels(*window).found());
 
     QVERIFY(connectTo(*window, server));
     QCOMPARE(state->text(), Session::stateName(Session::State::Connected));
@@ -474,11 +483,8 @@ void MainWindowTest::statusValuesAreInTheAccessibleNames()
     QVERIFY(server.listenLocal());
     server.setGreeting("12345");
     auto window = makeWindow();
-    auto *state = window->findChild<QLabel *>(QStringLiteral("statusState"));
-    auto *remote = window->findChild<QLabel *>(QStringLiteral("statusRemote"));
-    auto *bytes = window->findChild<QLabel *>(QStringLiteral("statusBytes"));
-    auto *elapsed = window->findChild<QLabel *>(QStringLiteral("statusElapsed"));
-    QVERIFY(state && remote && bytes && elapsed);
+    const auto [state, remote, bytes, elapsed] = statusLabels(*window);
+    QVERIFY(statusLabels(*window).found());
     QCOMPARE(state->accessibleName(), QStringLiteral("State: Idle"));
     QCOMPARE(remote->accessibleName(), QStringLiteral("Remote: Not connected"));
 
