@@ -134,11 +134,9 @@ bool StartupAutomation::saveTranscript()
         report(tr("Nothing to save to %1").arg(QDir::toNativeSeparators(path)), true);
         return false;
     }
-    const TranscriptIO::Format format = m_options.saveFormat
-                                            ? *m_options.saveFormat
-                                            : TranscriptIO::formatForFileName(path).value_or(TranscriptIO::Format::Text);
+    // parseCommandLine() sets the format whenever it sets the path.
     QString error;
-    if (!TranscriptIO::save(*transcript, format, path, &error)) {
+    if (!TranscriptIO::save(*transcript, *m_options.saveFormat, path, &error)) {
         qCWarning(lcUi).noquote() << error;
         report(error, true); // names the file
         return false;
