@@ -32,7 +32,37 @@ const QString timeout = QStringLiteral("timeout");
 const QString save = QStringLiteral("save");
 const QString format = QStringLiteral("format");
 const QString quitOnClose = QStringLiteral("quit-on-close");
+const QString tls = QStringLiteral("tls");
+const QString alpn = QStringLiteral("alpn");
+const QString ca = QStringLiteral("ca");
+const QString cert = QStringLiteral("cert");
+const QString key = QStringLiteral("key");
+const QString trust = QStringLiteral("trust");
+const QString insecure = QStringLiteral("insecure");
+const QString starttls = QStringLiteral("starttls");
+const QString udp = QStringLiteral("udp");
+const QString bind = QStringLiteral("bind");
+const QString ipv4 = QStringLiteral("4");
+const QString ipv6 = QStringLiteral("6");
+const QString proxy = QStringLiteral("proxy");
+const QString halfClose = QStringLiteral("half-close");
 } // namespace Name
+
+// Every long option, for "did you mean --x?" hints.
+const QStringList longNames = {Name::help,   Name::version,        Name::headless, Name::demo,     Name::connect,
+                               Name::send,   Name::sendFile,       Name::stdIn,    Name::connectTimeout,
+                               Name::idle,   Name::timeout,        Name::save,     Name::format,   Name::quitOnClose,
+                               Name::tls,    Name::alpn,           Name::ca,       Name::cert,     Name::key,
+                               Name::trust,  Name::insecure,       Name::starttls, Name::udp,      Name::bind,
+                               Name::proxy,  Name::halfClose};
+// Options given as "--name value" consume the next argument.
+const QStringList valueNames = {Name::send,  Name::sendFile, Name::connectTimeout, Name::idle,  Name::timeout,
+                                Name::save,  Name::format,   Name::alpn,           Name::ca,    Name::cert,
+                                Name::key,   Name::trust,    Name::starttls,       Name::bind,  Name::proxy};
+// The options that make up CommandLineOptions::connection.
+const QStringList connectionNames = {Name::tls,      Name::alpn, Name::ca,   Name::cert,  Name::key,
+                                     Name::trust,    Name::insecure, Name::starttls, Name::udp, Name::bind,
+                                     Name::ipv4,     Name::ipv6, Name::proxy, Name::halfClose};
 
 const QString programName = QStringLiteral("socketeer");
 
@@ -51,7 +81,7 @@ void setupParser(QCommandLineParser &parser)
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     parser.setApplicationDescription(
-        QStringLiteral("Connects to a TCP peer, sends a request and shows the reply stream live.\n"
+        QStringLiteral("Connects to a TCP, TLS or UDP peer, sends a request, shows the reply live.\n"
                        "Without --headless it opens the window, with HOST and PORT filled in if given."));
 
     const QList<QCommandLineOption> options = {
@@ -91,13 +121,47 @@ void setupParser(QCommandLineParser &parser)
          QStringLiteral("NAME")},
         {Name::quitOnClose,
          QStringLiteral("Window: quit when the connection closes, with the exit status --headless would give.")},
+        {Name::tls,
+         QStringLiteral("Speak TLS, with SNI from HOST; the certificate is verified against the system's "
+                        "trusted CAs (and --ca).")},
+        {Name::alpn, QStringLiteral("TLS: offer these ALPN protocols, comma-separated (e.g. h2,http/1.1)."),
+         QStringLiteral("LIST")},
+        {Name::ca, QStringLiteral("TLS: also trust the CA certificates in FILE (PEM)."), QStringLiteral("FILE")},
+        {Name::cert, QStringLiteral("TLS: client certificate (PEM); needs --key."), QStringLiteral("FILE")},
+        {Name::key,
+         QStringLiteral("TLS: private key of --cert (PEM). An encrypted key's passphrase is asked for on the "
+                        "terminal, or read from the environment variable SOCKETEER_KEY_PASSPHRASE."),
+         QStringLiteral("FILE")},
+        {Name::trust,
+         QStringLiteral("TLS: accept exactly the certificate with this SHA-256 fingerprint (hex, colons "
+                        "optional), whatever verification says of it, and refuse any other. May be repeated."),
+         QStringLiteral("SHA256")},
+        {Name::insecure,
+         QStringLiteral("Headless, TLS: accept any certificate without verifying it. Warned about on "
+                        "standard error every time.")},
+        {Name::starttls,
+         QStringLiteral("Start in plain text, then upgrade to TLS: smtp (EHLO, STARTTLS, then the handshake)."),
+         QStringLiteral("PROTOCOL")},
+        {Name::udp, QStringLiteral("Use UDP: each send is one datagram; each datagram received is shown with its source.")},
+        {Name::bind,
+         QStringLiteral("Send from this local address and/or port: ADDR, ADDR:PORT, [IPv6]:PORT or :PORT."),
+         QStringLiteral("ADDR[:PORT]")},
+        {Name::ipv4, QStringLiteral("Use IPv4 addresses only.")},
+        {Name::ipv6, QStringLiteral("Use IPv6 addresses only.")},
+        {Name::proxy,
+         QStringLiteral("Connect through a proxy: socks5://[user:pass@]host:port or http://[user:pass@]host:port "
+                        "(HTTP CONNECT), or \"system\" for the system's proxy setting."),
+         QStringLiteral("URL")},
+        {Name::halfClose,
+         QStringLiteral("TCP: close the sending side once everything is sent (as nc -N), for peers that read "
+                        "until end of input; keep reading until the peer closes.")},
     };
     parser.addOptions(options);
     parser.addPositionalArgument(QStringLiteral("HOST"),
                                  QStringLiteral("Host name or IP address; IPv6 with or without brackets "
                                                 "(::1 or [::1])."),
                                  QStringLiteral("[HOST PORT]"));
-    parser.addPositionalArgument(QStringLiteral("PORT"), QStringLiteral("TCP port, 1 to 65535."), QString());
+    parser.addPositionalArgument(QStringLiteral("PORT"), QStringLiteral("TCP or UDP port, 1 to 65535."), QString());
 }
 
 // The full help. QCommandLineParser names the program after the running
@@ -122,7 +186,9 @@ QString helpText(const QCommandLineParser &parser)
                          "  4    connection refused or network unreachable\n"
                          "  5    timed out\n"
                          "  6    connection reset by peer\n"
-                         "  7    file error (--send-file, --save, standard input or output)\n"
+                         "  7    file error (--send-file, --save, --ca, --cert, --key, stdin or stdout)\n"
+                         "  8    TLS handshake or certificate verification failed\n"
+                         "  9    proxy error (including a target the proxy could not reach)\n"
                          "  130  interrupted (SIGINT or SIGTERM)\n");
 }
 
@@ -184,17 +250,13 @@ QString parseErrorMessage(const QCommandLineParser &parser, const QStringList &a
     const QString name = unknown.constFirst();
     if (name.size() == 1) {
         // "-send" is read as the short options -s -e -n -d.
-        const QStringList known = {Name::help,    Name::version,        Name::headless, Name::demo,
-                                   Name::connect, Name::send,           Name::sendFile, Name::stdIn,
-                                   Name::connectTimeout, Name::idle,    Name::timeout,  Name::save,
-                                   Name::format,  Name::quitOnClose};
         for (qsizetype i = 1; i < arguments.size(); ++i) {
             const QString &argument = arguments.at(i);
             if (argument == QLatin1String("--"))
                 break;
             if (argument.startsWith(QLatin1Char('-')) && !argument.startsWith(QLatin1String("--"))) {
                 const QString word = argument.mid(1).section(QLatin1Char('='), 0, 0);
-                if (word.size() > 1 && known.contains(word))
+                if (word.size() > 1 && longNames.contains(word))
                     return QStringLiteral("unknown option %1: did you mean %2?")
                         .arg(quoted(argument), quoted(QStringLiteral("--") + argument.mid(1)));
             }
@@ -211,8 +273,6 @@ QString parseErrorMessage(const QCommandLineParser &parser, const QStringList &a
 // never consume one.
 QList<CommandLineOptions::SendItem> orderedSends(const QCommandLineParser &parser, const QStringList &arguments)
 {
-    const QStringList takesValue = {Name::send,    Name::sendFile, Name::connectTimeout, Name::idle,
-                                    Name::timeout, Name::save,     Name::format};
     QList<bool> isFileSequence;
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &argument = arguments.at(i);
@@ -226,7 +286,7 @@ QList<CommandLineOptions::SendItem> orderedSends(const QCommandLineParser &parse
             isFileSequence.append(false);
         else if (name == Name::sendFile)
             isFileSequence.append(true);
-        if (equals < 0 && takesValue.contains(name))
+        if (equals < 0 && valueNames.contains(name))
             ++i;
     }
 
@@ -255,6 +315,130 @@ CommandLineOptions usageError(const QString &message)
     options.action = Action::Error;
     options.errorMessage = message;
     return options;
+}
+
+// Reads the connection options into *connection; false with *error set.
+bool readConnection(const QCommandLineParser &parser, ConnectionOptions *connection, QString *error)
+{
+    ConnectionOptions result;
+    const bool udp = parser.isSet(Name::udp);
+    result.transport = udp ? ConnectionOptions::Transport::Udp : ConnectionOptions::Transport::Tcp;
+
+    if (parser.isSet(Name::ipv4) && parser.isSet(Name::ipv6)) {
+        *error = QStringLiteral("-4 and -6 cannot be used together");
+        return false;
+    }
+    if (parser.isSet(Name::ipv4))
+        result.family = ConnectionOptions::Family::IPv4;
+    else if (parser.isSet(Name::ipv6))
+        result.family = ConnectionOptions::Family::IPv6;
+
+    if (parser.isSet(Name::bind)
+        && !ConnectionOptions::parseBind(parser.value(Name::bind), &result.bindAddress, &result.bindPort, error))
+        return false;
+    if (result.family == ConnectionOptions::Family::IPv4
+        && result.bindAddress.protocol() == QAbstractSocket::IPv6Protocol) {
+        *error = QStringLiteral("-4 and an IPv6 --bind address cannot be used together");
+        return false;
+    }
+    if (result.family == ConnectionOptions::Family::IPv6
+        && result.bindAddress.protocol() == QAbstractSocket::IPv4Protocol) {
+        *error = QStringLiteral("-6 and an IPv4 --bind address cannot be used together");
+        return false;
+    }
+
+    if (parser.isSet(Name::proxy)) {
+        const QString value = parser.value(Name::proxy);
+        if (value == QLatin1String("system")) {
+            result.proxy.type = ProxySettings::Type::System;
+        } else {
+            const std::optional<ProxySettings> proxy = ProxySettings::fromUrl(value, error);
+            if (!proxy) {
+                *error = QStringLiteral("--proxy: ") + *error;
+                return false;
+            }
+            result.proxy = *proxy;
+        }
+        if (udp) {
+            *error = QStringLiteral("--proxy works with TCP only, not with --udp");
+            return false;
+        }
+    }
+
+    if (parser.isSet(Name::halfClose)) {
+        if (udp) {
+            *error = QStringLiteral("--half-close is for TCP; UDP has no sending side to close");
+            return false;
+        }
+        result.halfClose = true;
+    }
+
+    TlsSettings &tls = result.tls;
+    if (parser.isSet(Name::starttls)) {
+        const QString protocol = parser.value(Name::starttls);
+        if (protocol != QLatin1String("smtp")) {
+            *error = QStringLiteral("unknown --starttls %1: the protocol supported is smtp").arg(quoted(protocol));
+            return false;
+        }
+        tls.startTls = TlsSettings::StartTls::Smtp;
+        if (parser.isSet(Name::tls)) {
+            *error = QStringLiteral("--tls and --starttls cannot be used together: --starttls starts in plain text");
+            return false;
+        }
+    }
+    tls.enabled = parser.isSet(Name::tls) || tls.startTls != TlsSettings::StartTls::None;
+    if (tls.enabled && udp) {
+        *error = QStringLiteral("%1 with --udp (DTLS) is not supported").arg(dashed(parser.isSet(Name::tls) ? Name::tls : Name::starttls));
+        return false;
+    }
+    for (const QString &name : {Name::alpn, Name::ca, Name::cert, Name::key, Name::trust, Name::insecure}) {
+        if (parser.isSet(name) && !tls.enabled) {
+            *error = QStringLiteral("%1 needs --tls (or --starttls)").arg(dashed(name));
+            return false;
+        }
+    }
+    if (parser.isSet(Name::alpn)) {
+        const QStringList protocols = parser.value(Name::alpn).split(QLatin1Char(','));
+        for (const QString &protocol : protocols) {
+            const QString trimmed = protocol.trimmed();
+            if (trimmed.isEmpty() || trimmed.toUtf8().size() > 255) {
+                *error = QStringLiteral("--alpn %1: each protocol must be 1 to 255 bytes, separated by commas")
+                             .arg(quoted(parser.value(Name::alpn)));
+                return false;
+            }
+            tls.alpn << trimmed;
+        }
+    }
+    for (const QString &name : {Name::ca, Name::cert, Name::key}) {
+        if (parser.isSet(name) && parser.value(name).isEmpty()) {
+            *error = QStringLiteral("%1 needs a file name").arg(dashed(name));
+            return false;
+        }
+    }
+    tls.caFile = parser.value(Name::ca);
+    tls.certFile = parser.value(Name::cert);
+    tls.keyFile = parser.value(Name::key);
+    if (tls.certFile.isEmpty() != tls.keyFile.isEmpty()) {
+        *error = tls.certFile.isEmpty() ? QStringLiteral("--key needs --cert FILE") : QStringLiteral("--cert needs --key FILE");
+        return false;
+    }
+    const QStringList pins = parser.values(Name::trust);
+    for (const QString &pin : pins) {
+        const std::optional<QByteArray> digest = TlsSettings::parseFingerprint(pin, error);
+        if (!digest) {
+            *error = QStringLiteral("--trust: ") + *error;
+            return false;
+        }
+        if (!tls.pins.contains(*digest))
+            tls.pins << *digest;
+    }
+    tls.insecure = parser.isSet(Name::insecure);
+    if (tls.insecure && !tls.pins.isEmpty()) {
+        *error = QStringLiteral("--insecure and --trust cannot be used together: --trust accepts only the pinned certificate");
+        return false;
+    }
+    *connection = result;
+    return true;
 }
 
 } // namespace
@@ -324,7 +508,19 @@ CommandLineOptions parseCommandLine(const QStringList &arguments)
     options.quitOnClose = parser.isSet(Name::quitOnClose);
     options.forwardStdin = parser.isSet(Name::stdIn);
 
+    for (const QString &name : connectionNames) {
+        if (!parser.isSet(name))
+            continue;
+        if (demo)
+            return usageError(QStringLiteral("%1 does not apply to --demo (it uses its own plain TCP server)").arg(dashed(name)));
+        options.connectionGiven = true;
+    }
+    if (parser.isSet(Name::insecure) && !headless)
+        return usageError(QStringLiteral("--insecure works with --headless only; in the window, trust a certificate explicitly"));
+
     QString error;
+    if (!readConnection(parser, &options.connection, &error))
+        return usageError(error);
     if (!readMilliseconds(parser, Name::connectTimeout, &options.connectTimeoutMs, &error)
         || !readMilliseconds(parser, Name::idle, &options.idleMs, &error)
         || !readMilliseconds(parser, Name::timeout, &options.timeoutMs, &error))

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "connectionoptions.h"
 #include "transcriptio.h"
 
 // The parsed command line. Public interface: flags are documented in
@@ -36,6 +37,10 @@ struct CommandLineOptions {
     std::optional<TranscriptIO::Format> saveFormat; // resolved from --format or the extension
     bool connectAtStart = false;
     bool quitOnClose = false;
+    // --tls, --udp, --proxy, --bind, -4/-6, --half-close...: for the headless
+    // session, or to fill in the window's settings.
+    ConnectionOptions connection;
+    bool connectionGiven = false; // any of those options was on the command line
 
     // Action::Error: one line, no program name, no trailing newline, e.g.
     // `PORT must be a whole number from 1 to 65535, not "http"`.
@@ -50,7 +55,9 @@ struct CommandLineOptions {
 // one mode: --send-file, --stdin, --connect-timeout, --idle and --timeout
 // need --headless; --connect and --quit-on-close are for the window (and
 // --demo, where --connect needs no HOST PORT). Using one in the wrong mode
-// is a usage error. A repeated option keeps its last value, except --send
+// is a usage error. Connection options (--tls, --udp, --proxy...) work
+// headless and with the window, except --insecure (headless only); none
+// applies to --demo. A repeated option keeps its last value, except --send
 // and --send-file, which accumulate in `sends` in command-line order.
 // Escapes in --send TEXT are checked here: a bad one is a usage error.
 CommandLineOptions parseCommandLine(const QStringList &arguments);

@@ -10,6 +10,8 @@ enum class ExitCode : int {
     TimedOut = 5,
     ResetByPeer = 6,
     FileError = 7,
+    TlsFailed = 8,  // handshake or certificate verification failed
+    ProxyError = 9, // including a target the proxy could not reach
     Interrupted = 130,
 };
 

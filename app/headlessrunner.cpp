@@ -164,6 +164,10 @@ void HeadlessRunner::start()
         }
     }
 
+    if (m_options.connection.tls.insecure)
+        diagnostic(tr("warning: --insecure: the peer's certificate is not verified; anyone on the path can read "
+                      "and change this connection"));
+    m_session.setOptions(m_options.connection);
     m_session.setConnectTimeout(m_options.connectTimeoutMs);
     m_session.setIdleTimeout(m_options.idleMs);
     if (m_options.timeoutMs > 0) {
@@ -320,6 +324,12 @@ ExitCode exitCodeForError(Session::Error error)
         return ExitCode::TimedOut;
     case Session::Error::ResetByPeer:
         return ExitCode::ResetByPeer;
+    case Session::Error::TlsHandshakeFailed:
+    case Session::Error::CertificateRejected:
+        return ExitCode::TlsFailed;
+    case Session::Error::ProxyFailed:
+        return ExitCode::ProxyError;
+    case Session::Error::DatagramTooLarge:
     case Session::Error::SocketError:
         return ExitCode::SocketError;
     }

@@ -108,6 +108,10 @@ bool Session::connectToHost(const QString &host, quint16 port)
     m_endReason = EndReason::None;
     m_bytesSent = 0;
     m_bytesReceived = 0;
+    m_activeOptions = m_options;
+    m_tlsDetails = TlsDetails();
+    m_tlsProblems.clear();
+    m_rejectedChain.clear();
 
     m_transcript = std::make_shared<Transcript>();
     m_transcript->setPeer(m_host, m_port);
@@ -277,6 +281,18 @@ void Session::abort(const QString &why)
     // A close the user already asked for was recorded then.
     const bool recorded = m_state == State::Closing && why.isEmpty();
     end(EndReason::ClosedByUser, Error::None, QString(), recorded ? QString() : TranscriptEvent::disconnected(), why);
+}
+
+bool Session::startTls(QString *whyNot)
+{
+    if (whyNot)
+        *whyNot = tr("STARTTLS is not available yet.");
+    return false;
+}
+
+bool Session::isEncrypted() const
+{
+    return false;
 }
 
 bool Session::peerResetConnection() const
@@ -463,6 +479,8 @@ QString Session::stateName(State state)
         return tr("Looking up host");
     case State::Connecting:
         return tr("Connecting");
+    case State::Handshaking:
+        return tr("TLS handshake");
     case State::Connected:
         return tr("Connected");
     case State::Closing:
@@ -488,6 +506,14 @@ QString Session::errorMessage(Error error)
         return tr("Connect timed out");
     case Error::ResetByPeer:
         return tr("Connection reset by peer");
+    case Error::TlsHandshakeFailed:
+        return tr("TLS handshake failed");
+    case Error::CertificateRejected:
+        return tr("Certificate rejected");
+    case Error::ProxyFailed:
+        return tr("Proxy error");
+    case Error::DatagramTooLarge:
+        return tr("Datagram too large");
     case Error::SocketError:
         return tr("Socket error");
     }

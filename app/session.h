@@ -9,12 +9,17 @@
 #include <QString>
 #include <QTimer>
 
+#include "connectionoptions.h"
+#include "tlsinfo.h"
 #include "transcript.h"
 
 class QHostInfo;
 class QTcpSocket;
+class QUdpSocket;
 
-// One TCP conversation with a peer, event-driven (never waitFor*).
+// One conversation with a peer, event-driven (never waitFor*): TCP, TLS over
+// TCP (from the start or upgraded with STARTTLS), or UDP, directly or through
+// a proxy, as its ConnectionOptions say.
 //
 // Each connectToHost() starts a new Transcript that records every chunk and
 // event of that connection. The session reports through its state, error
@@ -28,7 +33,9 @@ class Session : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Idle, LookingUp, Connecting, Connected, Closing, Closed };
+    // Handshaking: TCP is up, the TLS handshake (or the STARTTLS exchange
+    // before it) is running; nothing can be sent yet.
+    enum class State { Idle, LookingUp, Connecting, Handshaking, Connected, Closing, Closed };
     Q_ENUM(State)
 
     enum class Error {
@@ -38,6 +45,10 @@ public:
         NetworkUnreachable,
         ConnectTimeout,
         ResetByPeer,
+        TlsHandshakeFailed,  // protocol failure, peer refused us, STARTTLS refused...
+        CertificateRejected, // verification failed; tlsProblems() says why
+        ProxyFailed,         // proxy refused, unreachable, bad credentials, or could not reach the target
+        DatagramTooLarge,    // UDP: a datagram larger than the path allows (the session stays open)
         SocketError, // anything else; errorString() says which
     };
     Q_ENUM(Error)
@@ -58,6 +69,11 @@ public:
     void setIdleTimeout(int ms);
     int idleTimeout() const { return m_idleTimeoutMs; }
 
+    // Transport, addresses, proxy and TLS of the next connectToHost(); the
+    // current connection keeps the options it started with.
+    void setOptions(const ConnectionOptions &options) { m_options = options; }
+    const ConnectionOptions &options() const { return m_options; }
+
     // Starts connecting; allowed in Idle and Closed. `host` is a name or an
     // IPv4/IPv6 literal, IPv6 with or without brackets ("::1", "[::1]").
     // Returns false (and changes nothing) in any other state.
@@ -77,6 +93,18 @@ public:
     bool send(const QByteArray &bytes, QString *whyNot = nullptr);
     // Bytes queued but not yet written to the socket.
     qint64 bytesToWrite() const;
+
+    // Upgrades a plain TCP connection to TLS (the user typed STARTTLS and the
+    // peer agreed). Plain-text bytes already received but not yet read are
+    // discarded and recorded as such, never treated as protected. Allowed
+    // only when Connected over plain TCP; false with whyNot set otherwise.
+    bool startTls(QString *whyNot = nullptr);
+    bool isEncrypted() const;
+    // After the handshake: protocol, cipher, ALPN and the peer's chain.
+    const TlsDetails &tlsDetails() const { return m_tlsDetails; }
+    // After Error::CertificateRejected: every reason, and the chain the peer sent.
+    const QList<TlsProblem> &tlsProblems() const { return m_tlsProblems; }
+    const QList<CertificateInfo> &rejectedChain() const { return m_rejectedChain; }
 
     // Replaces the system resolver, e.g. in tests: called with a host name
     // (never an address literal), it returns the addresses to try in order;
@@ -116,6 +144,12 @@ Q_SIGNALS:
     void transcriptStarted(std::shared_ptr<Transcript> transcript);
     void hostResolved(const QList<QHostAddress> &addresses);
     void connected(const QHostAddress &address, quint16 port);
+    // The TLS handshake succeeded; the session is Connected and encrypted.
+    void encrypted(const TlsDetails &details);
+    // Verification failed; emitted just before errorOccurred(CertificateRejected).
+    void certificateRejected(const QList<TlsProblem> &problems, const QList<CertificateInfo> &chain);
+    // UDP: a datagram arrived (also recorded, and emitted through received()).
+    void datagramReceived(const QByteArray &bytes, const QHostAddress &from, quint16 fromPort);
     void received(const QByteArray &bytes);
     void bytesWritten(qint64 total);
     // Emitted once when the session fails; it then reaches Closed.
@@ -161,6 +195,11 @@ private:
     QHostAddress m_peerAddress;
     int m_lookupId = -1;
     Resolver m_resolver;
+    ConnectionOptions m_options;      // as given by setOptions()
+    ConnectionOptions m_activeOptions; // of the current connection
+    TlsDetails m_tlsDetails;
+    QList<TlsProblem> m_tlsProblems;
+    QList<CertificateInfo> m_rejectedChain;
     quint64 m_generation = 0; // bumped by every connectToHost() and end()
 
     QTcpSocket *m_socket = nullptr;

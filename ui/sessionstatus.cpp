@@ -108,6 +108,9 @@ void SessionStatus::onStateChanged(Session::State state)
         m_statusBar->showMessage(
             tr("Connecting to %1...").arg(Session::formatEndpoint(m_session->host(), m_session->port())));
         break;
+    case Session::State::Handshaking:
+        m_statusBar->showMessage(tr("TLS handshake with %1...").arg(Session::formatEndpoint(m_session->host(), m_session->port())));
+        break;
     case Session::State::Connected:
         m_connectedFor.start();
         m_tick.start();

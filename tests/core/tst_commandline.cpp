@@ -12,6 +12,7 @@ using Action = CommandLineOptions::Action;
 using Format = TranscriptIO::Format;
 
 Q_DECLARE_METATYPE(CommandLineOptions)
+Q_DECLARE_METATYPE(ConnectionOptions)
 
 namespace {
 
@@ -64,6 +65,10 @@ private Q_SLOTS:
     void helpListsExitCodes_data();
     void helpListsExitCodes();
     void version();
+    void connection_data();
+    void connection();
+    void connectionUsageErrors_data();
+    void connectionUsageErrors();
     void manPageListsEveryOption_data();
     void manPageListsEveryOption();
 };
@@ -445,6 +450,9 @@ void TestCommandLine::helpListsExitCodes_data()
     QTest::newRow("timed out") << toInt(ExitCode::TimedOut) << QStringLiteral("timed out");
     QTest::newRow("reset") << toInt(ExitCode::ResetByPeer) << QStringLiteral("connection reset by peer");
     QTest::newRow("file error") << toInt(ExitCode::FileError) << QStringLiteral("file error");
+    QTest::newRow("tls") << toInt(ExitCode::TlsFailed)
+                         << QStringLiteral("TLS handshake or certificate verification failed");
+    QTest::newRow("proxy") << toInt(ExitCode::ProxyError) << QStringLiteral("proxy error");
     QTest::newRow("interrupted") << toInt(ExitCode::Interrupted) << QStringLiteral("interrupted");
 }
 
@@ -469,6 +477,196 @@ void TestCommandLine::version()
     QVERIFY(o.versionText.contains(QStringLiteral("Qt ") + QLatin1String(qVersion())));
     QVERIFY(o.versionText.endsWith(QLatin1Char('\n')));
     QVERIFY(o.helpText.isEmpty());
+}
+
+void TestCommandLine::connection_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<ConnectionOptions>("expected");
+
+    const QStringList headless = {QStringLiteral("--headless"), QStringLiteral("h"), QStringLiteral("443")};
+    const QStringList window = {QStringLiteral("h"), QStringLiteral("443")};
+    const QByteArray pin = QByteArray::fromHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    const QString pinText = QStringLiteral("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+
+    QTest::newRow("none") << argv(headless) << ConnectionOptions();
+    {
+        ConnectionOptions o;
+        o.tls.enabled = true;
+        QTest::newRow("--tls") << argv(headless + QStringList{QStringLiteral("--tls")}) << o;
+        QTest::newRow("--tls in the window") << argv(window + QStringList{QStringLiteral("--tls")}) << o;
+        o.tls.alpn = QStringList{QStringLiteral("h2"), QStringLiteral("http/1.1")};
+        o.tls.caFile = QStringLiteral("ca.pem");
+        o.tls.certFile = QStringLiteral("c.pem");
+        o.tls.keyFile = QStringLiteral("k.pem");
+        QTest::newRow("TLS files and ALPN")
+            << argv(headless
+                    + QStringList{QStringLiteral("--tls"), QStringLiteral("--alpn"), QStringLiteral("h2,http/1.1"),
+                                  QStringLiteral("--ca"), QStringLiteral("ca.pem"), QStringLiteral("--cert"),
+                                  QStringLiteral("c.pem"), QStringLiteral("--key=k.pem")})
+            << o;
+    }
+    {
+        ConnectionOptions o;
+        o.tls.enabled = true;
+        o.tls.pins = {pin};
+        QTest::newRow("--trust with colons, upper case")
+            << argv(headless
+                    + QStringList{QStringLiteral("--tls"), QStringLiteral("--trust"),
+                                  QString::fromLatin1(pin.toHex(':').toUpper())})
+            << o;
+        QTest::newRow("--trust repeated, same pin once")
+            << argv(headless + QStringList{QStringLiteral("--tls"), QStringLiteral("--trust"), pinText,
+                                           QStringLiteral("--trust"), pinText.toUpper()})
+            << o;
+        o.tls.pins = {};
+        o.tls.insecure = true;
+        QTest::newRow("--insecure") << argv(headless + QStringList{QStringLiteral("--tls"), QStringLiteral("--insecure")}) << o;
+    }
+    {
+        ConnectionOptions o;
+        o.tls.enabled = true;
+        o.tls.startTls = TlsSettings::StartTls::Smtp;
+        QTest::newRow("--starttls smtp") << argv(headless + QStringList{QStringLiteral("--starttls"), QStringLiteral("smtp")}) << o;
+    }
+    {
+        ConnectionOptions o;
+        o.transport = ConnectionOptions::Transport::Udp;
+        o.bindAddress = QHostAddress(QStringLiteral("::1"));
+        o.bindPort = 5000;
+        o.family = ConnectionOptions::Family::IPv6;
+        QTest::newRow("--udp --bind [::1]:5000 -6")
+            << argv(headless + QStringList{QStringLiteral("--udp"), QStringLiteral("--bind"), QStringLiteral("[::1]:5000"),
+                                           QStringLiteral("-6")})
+            << o;
+    }
+    {
+        ConnectionOptions o;
+        o.family = ConnectionOptions::Family::IPv4;
+        o.bindAddress = QHostAddress(QStringLiteral("127.0.0.1"));
+        o.halfClose = true;
+        o.proxy.type = ProxySettings::Type::Socks5;
+        o.proxy.host = QStringLiteral("127.0.0.1");
+        o.proxy.port = 1080;
+        o.proxy.user = QStringLiteral("me");
+        o.proxy.password = QStringLiteral("p@ss:word");
+        QTest::newRow("-4 --bind --half-close --proxy socks5 with credentials")
+            << argv(window
+                    + QStringList{QStringLiteral("-4"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                                  QStringLiteral("--half-close"), QStringLiteral("--proxy"),
+                                  QStringLiteral("socks5://me:p%40ss%3Aword@127.0.0.1:1080")})
+            << o;
+    }
+    {
+        ConnectionOptions o;
+        o.proxy.type = ProxySettings::Type::Http;
+        o.proxy.host = QStringLiteral("::1");
+        o.proxy.port = 3128;
+        QTest::newRow("--proxy http with IPv6 host")
+            << argv(headless + QStringList{QStringLiteral("--proxy"), QStringLiteral("http://[::1]:3128")}) << o;
+        o.proxy = ProxySettings();
+        o.proxy.type = ProxySettings::Type::System;
+        QTest::newRow("--proxy system") << argv(headless + QStringList{QStringLiteral("--proxy"), QStringLiteral("system")}) << o;
+    }
+}
+
+void TestCommandLine::connection()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(ConnectionOptions, expected);
+
+    const CommandLineOptions o = parseCommandLine(arguments);
+    QCOMPARE(o.errorMessage, QString());
+    QVERIFY(o.action == Action::Headless || o.action == Action::Window);
+    QCOMPARE(o.connectionGiven, expected != ConnectionOptions());
+    const ConnectionOptions &c = o.connection;
+    QCOMPARE(c.transport, expected.transport);
+    QCOMPARE(c.family, expected.family);
+    QCOMPARE(c.bindAddress, expected.bindAddress);
+    QCOMPARE(c.bindPort, expected.bindPort);
+    QCOMPARE(c.halfClose, expected.halfClose);
+    QCOMPARE(c.proxy.type, expected.proxy.type);
+    QCOMPARE(c.proxy.host, expected.proxy.host);
+    QCOMPARE(c.proxy.port, expected.proxy.port);
+    QCOMPARE(c.proxy.user, expected.proxy.user);
+    QCOMPARE(c.proxy.password, expected.proxy.password);
+    QCOMPARE(c.tls.enabled, expected.tls.enabled);
+    QCOMPARE(c.tls.alpn, expected.tls.alpn);
+    QCOMPARE(c.tls.caFile, expected.tls.caFile);
+    QCOMPARE(c.tls.certFile, expected.tls.certFile);
+    QCOMPARE(c.tls.keyFile, expected.tls.keyFile);
+    QCOMPARE(c.tls.pins, expected.tls.pins);
+    QCOMPARE(c.tls.insecure, expected.tls.insecure);
+    QCOMPARE(c.tls.startTls, expected.tls.startTls);
+    QVERIFY(c == expected);
+}
+
+void TestCommandLine::connectionUsageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+
+    const auto row = [](const char *name, const QStringList &arguments, const QString &message) {
+        QTest::newRow(name) << argv(arguments) << message;
+    };
+    const QStringList hostPort = {QStringLiteral("--headless"), QStringLiteral("h"), QStringLiteral("80")};
+    const auto with = [&](std::initializer_list<const char *> extra) {
+        QStringList arguments = hostPort;
+        for (const char *argument : extra)
+            arguments << QString::fromLatin1(argument);
+        return arguments;
+    };
+
+    row("--insecure in the window", {QStringLiteral("h"), QStringLiteral("80"), QStringLiteral("--tls"), QStringLiteral("--insecure")},
+        QStringLiteral("--insecure works with --headless only; in the window, trust a certificate explicitly"));
+    row("--tls with --demo", {QStringLiteral("--demo"), QStringLiteral("--tls")},
+        QStringLiteral("--tls does not apply to --demo (it uses its own plain TCP server)"));
+    row("--ca without --tls", with({"--ca", "x.pem"}), QStringLiteral("--ca needs --tls (or --starttls)"));
+    row("--trust without --tls", with({"--trust", "00"}), QStringLiteral("--trust needs --tls (or --starttls)"));
+    row("--insecure without --tls", with({"--insecure"}), QStringLiteral("--insecure needs --tls (or --starttls)"));
+    row("--cert without --key", with({"--tls", "--cert", "c.pem"}), QStringLiteral("--cert needs --key FILE"));
+    row("--key without --cert", with({"--tls", "--key", "k.pem"}), QStringLiteral("--key needs --cert FILE"));
+    row("--trust too short", with({"--tls", "--trust", "abcd"}),
+        QStringLiteral("--trust: fingerprint \"abcd\" has 4 hex digits; a SHA-256 fingerprint has 64"));
+    row("--trust not hex", with({"--tls", "--trust", "zz"}),
+        QStringLiteral("--trust: fingerprint \"zz\": \"z\" is not a hex digit"));
+    row("--trust bad colons", with({"--tls", "--trust", "a:bc"}),
+        QStringLiteral("--trust: fingerprint \"a:bc\": colons go between pairs of hex digits"));
+    row("--insecure with --trust",
+        with({"--tls", "--insecure", "--trust", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"}),
+        QStringLiteral("--insecure and --trust cannot be used together: --trust accepts only the pinned certificate"));
+    row("--starttls imap", with({"--starttls", "imap"}),
+        QStringLiteral("unknown --starttls \"imap\": the protocol supported is smtp"));
+    row("--tls with --starttls", with({"--tls", "--starttls", "smtp"}),
+        QStringLiteral("--tls and --starttls cannot be used together: --starttls starts in plain text"));
+    row("--tls with --udp", with({"--tls", "--udp"}), QStringLiteral("--tls with --udp (DTLS) is not supported"));
+    row("--alpn empty item", with({"--tls", "--alpn", "h2,,x"}),
+        QStringLiteral("--alpn \"h2,,x\": each protocol must be 1 to 255 bytes, separated by commas"));
+    row("-4 with -6", with({"-4", "-6"}), QStringLiteral("-4 and -6 cannot be used together"));
+    row("-4 with an IPv6 bind", with({"-4", "--bind", "::1"}),
+        QStringLiteral("-4 and an IPv6 --bind address cannot be used together"));
+    row("--bind with a name", with({"--bind", "localhost"}),
+        QStringLiteral("--bind \"localhost\": \"localhost\" is not an IP address (use ADDR, ADDR:PORT, [IPv6]:PORT or :PORT)"));
+    row("--bind bad port", with({"--bind", "127.0.0.1:99999"}),
+        QStringLiteral("--bind \"127.0.0.1:99999\": PORT must be a whole number from 1 to 65535"));
+    row("--proxy ftp", with({"--proxy", "ftp://h:21"}),
+        QStringLiteral("--proxy: proxy \"ftp://h:21\" must start with socks5:// or http://"));
+    row("--proxy without port", with({"--proxy", "socks5://h"}),
+        QStringLiteral("--proxy: proxy \"socks5://h\" needs a port (socks5://host:port)"));
+    row("--proxy with --udp", with({"--udp", "--proxy", "socks5://h:1080"}),
+        QStringLiteral("--proxy works with TCP only, not with --udp"));
+    row("--half-close with --udp", with({"--udp", "--half-close"}),
+        QStringLiteral("--half-close is for TCP; UDP has no sending side to close"));
+}
+
+void TestCommandLine::connectionUsageErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+
+    const CommandLineOptions o = parseCommandLine(arguments);
+    QCOMPARE(o.errorMessage, message);
+    QCOMPARE(o.action, Action::Error);
 }
 
 void TestCommandLine::manPageListsEveryOption_data()
