@@ -1,7 +1,10 @@
-# Install rules. Included last from the top CMakeLists.txt.
+# Install rules and packages. Included last from the top CMakeLists.txt.
 #
 # Linux (and other freedesktop systems): the executable, a gzip'd man page, a
 # desktop entry, AppStream metainfo, hicolor icons, copyright and changelog.
+# CPack makes a .deb and an .rpm (`cmake --build BUILD --target package`, or
+# `cpack -G DEB` / `cpack -G RPM` in BUILD), checked in CI by
+# scripts/package-check.sh; see packaging/README.md.
 include(GNUInstallDirs)
 include(${CMAKE_CURRENT_LIST_DIR}/Changelog.cmake)
 
@@ -83,3 +86,96 @@ if(UNIX AND NOT APPLE)
     install(FILES ${packaging_source}/copyright ${packaging_binary}/changelog.gz
             DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${SOCKETEER_PACKAGE_NAME})
 endif()
+
+# ---------------------------------------------------------------- CPack
+set(CPACK_PACKAGE_NAME ${SOCKETEER_PACKAGE_NAME})
+set(CPACK_PACKAGE_VENDOR "The Socketeer developers")
+set(CPACK_PACKAGE_CONTACT "${SOCKETEER_MAINTAINER}")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+# Debian wants the long description wrapped; CPack indents each line.
+set(CPACK_PACKAGE_DESCRIPTION
+    "Socketeer opens a TCP connection, sends what you type and shows every\n"
+    "byte that comes back in a transcript view, live, while the window stays\n"
+    "responsive however fast the peer sends. Transcripts are saved as raw\n"
+    "bytes, readable text, a hexdump listing or JSON Lines, and reopened.\n"
+    "\n"
+    "The same core runs headless from the command line, with byte-exact\n"
+    "output and documented exit codes, so every exchange can be scripted.")
+string(REPLACE ";" "" CPACK_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
+set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}")
+set(CPACK_PACKAGE_INSTALL_DIRECTORY "Socketeer")
+set(CPACK_PACKAGE_EXECUTABLES socketeer Socketeer)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_PACKAGE_CHECKSUM SHA256)
+set(CPACK_SOURCE_GENERATOR TXZ)
+set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/" "/build[^/]*/" "/\\\\.cache/")
+
+# .deb: the library dependencies come from dpkg-shlibdeps on the machine
+# that builds, so a package is built on the release it is for. Added by hand
+# what shlibdeps cannot see: the CA bundle that TLS verification reads, and
+# the Qt SVG plugins that load the scalable icon.
+set(SOCKETEER_DEB_EXTRA_DEPENDS "ca-certificates, libqt6svg6" CACHE STRING
+    "Dependencies of the .deb that dpkg-shlibdeps cannot see")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "${SOCKETEER_DEB_EXTRA_DEPENDS}")
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${SOCKETEER_MAINTAINER}")
+set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
+
+# .rpm: requirements on libraries come from rpmbuild's own scan. The names
+# added by hand are Fedora's.
+set(SOCKETEER_RPM_EXTRA_REQUIRES "ca-certificates, qt6-qtsvg" CACHE STRING
+    "Requirements of the .rpm that rpmbuild's library scan cannot see")
+set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
+set(CPACK_RPM_PACKAGE_LICENSE "${SOCKETEER_LICENSE}")
+set(CPACK_RPM_PACKAGE_GROUP "Applications/Internet")
+set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
+set(CPACK_RPM_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
+set(CPACK_PACKAGE_RELOCATABLE OFF)
+# No /usr/lib/.build-id links: the package has no debuginfo companion.
+set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none")
+set(CPACK_RPM_PACKAGE_REQUIRES "${SOCKETEER_RPM_EXTRA_REQUIRES}")
+set(CPACK_RPM_PACKAGE_AUTOREQ ON)
+set(CPACK_RPM_PACKAGE_AUTOPROV OFF)
+set(CPACK_RPM_COMPRESSION_TYPE xz)
+# The package owns its files and its doc folder, never the folders that the
+# system or other packages (filesystem, hicolor-icon-theme, man-pages) own.
+set(rpm_system_dirs
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/applications
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/metainfo
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/doc
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_MANDIR}
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_MANDIR}/man1
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/icons
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/icons/hicolor
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable
+    ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
+foreach(size IN LISTS SOCKETEER_ICON_SIZES)
+    list(APPEND rpm_system_dirs
+         ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/icons/hicolor/${size}x${size}
+         ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/icons/hicolor/${size}x${size}/apps)
+endforeach()
+set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION ${rpm_system_dirs})
+
+if(NOT DEFINED CPACK_GENERATOR AND UNIX AND NOT APPLE)
+    # `--target package` makes the packages this machine has the tools for.
+    set(CPACK_GENERATOR "")
+    find_program(SOCKETEER_DPKG_SHLIBDEPS dpkg-shlibdeps)
+    find_program(SOCKETEER_RPMBUILD rpmbuild)
+    if(SOCKETEER_DPKG_SHLIBDEPS)
+        list(APPEND CPACK_GENERATOR DEB)
+    endif()
+    if(SOCKETEER_RPMBUILD)
+        list(APPEND CPACK_GENERATOR RPM)
+    endif()
+    if(NOT CPACK_GENERATOR)
+        set(CPACK_GENERATOR TGZ)
+    endif()
+endif()
+
+include(CPack)
