@@ -3,8 +3,10 @@
 # Linux (and other freedesktop systems): the executable, a gzip'd man page, a
 # desktop entry, AppStream metainfo, hicolor icons, copyright and changelog.
 # CPack makes a .deb and an .rpm (`cmake --build BUILD --target package`, or
-# `cpack -G DEB` / `cpack -G RPM` in BUILD), checked in CI by
-# scripts/package-check.sh; see packaging/README.md.
+# `cpack -G DEB` / `cpack -G RPM` in BUILD). Windows (windeployqt + NSIS) and
+# macOS (app bundle, macdeployqt + DMG) are set up below; the Flatpak manifest
+# is in packaging/flatpak/. Only the Linux packages are built and checked in
+# CI (scripts/package-check.sh); see packaging/README.md.
 include(GNUInstallDirs)
 include(${CMAKE_CURRENT_LIST_DIR}/Changelog.cmake)
 
@@ -161,6 +163,9 @@ foreach(size IN LISTS SOCKETEER_ICON_SIZES)
          ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/icons/hicolor/${size}x${size}/apps)
 endforeach()
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION ${rpm_system_dirs})
+
+include(${CMAKE_CURRENT_LIST_DIR}/windows/Windows.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/macos/MacOS.cmake)
 
 if(NOT DEFINED CPACK_GENERATOR AND UNIX AND NOT APPLE)
     # `--target package` makes the packages this machine has the tools for.
