@@ -40,6 +40,7 @@ fail() { echo "package-check: FAILED: $*" >&2; exit 1; }
 
 server_pid=""
 debootstrap_pid=""
+tools_pid=""
 host_installed=0
 # Mount points at or below $1, deepest first.
 mounts_under() {
@@ -64,7 +65,9 @@ cleanup() {
     local status=$?
     set +e
     if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; fi
-    if [ -n "$debootstrap_pid" ]; then kill "$debootstrap_pid" 2>/dev/null; wait "$debootstrap_pid" 2>/dev/null; fi
+    if [ -n "$debootstrap_pid" ]; then kill -- -"$debootstrap_pid" 2>/dev/null; wait "$debootstrap_pid" 2>/dev/null; fi
+    # apt-get is left to finish: stopping it halfway would break this machine's packages.
+    if [ -n "$tools_pid" ]; then wait "$tools_pid" 2>/dev/null; fi
     if [ "$host_installed" = 1 ]; then apt-get remove -y -qq socketeer >/dev/null 2>&1; fi
     if [ "$status" -eq 0 ]; then
         remove_fresh_root
@@ -79,8 +82,9 @@ trap 'exit 130' INT TERM
 # ------------------------------------------------------------ tools
 
 export DEBIAN_FRONTEND=noninteractive
-step "installing build and packaging tools"
-./scripts/install-deps.sh --package
+step "installing the build tools, dpkg-dev and debootstrap"
+./scripts/install-deps.sh
+apt-get install -y -qq --no-install-recommends dpkg-dev debootstrap debian-archive-keyring >/dev/null
 
 # The minimal root is downloaded while the build runs (network against CPU).
 # Debian's mirror as this machine's apt uses it.
@@ -96,9 +100,16 @@ debian_mirror() {
 step "making a minimal Debian 12 root in the background ($(debian_mirror))"
 remove_fresh_root || fail "could not remove the old minimal root"
 mkdir -p "$build" "$work"
-debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
+# In a process group of its own, so that stopping it stops its children too.
+setsid debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
     "$suite" "$fresh_root" "$(debian_mirror)" >"$build/debootstrap.log" 2>&1 &
 debootstrap_pid=$!
+
+# The other packaging tools (lintian, rpm, ...) are needed once the build is
+# done, so they install meanwhile too.
+step "installing the packaging tools in the background"
+./scripts/install-deps.sh --package >"$work/install-deps.log" 2>&1 &
+tools_pid=$!
 
 # ------------------------------------------------------------ 1. build
 
@@ -112,6 +123,10 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFI
     -DSOCKETEER_BUILD_TESTS=OFF -DSOCKETEER_WERROR=ON \
     -DCMAKE_CXX_FLAGS="$cxxflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >/dev/null
 cmake --build "$build" -j "$(nproc)"
+step "waiting for the packaging tools"
+wait "$tools_pid" || { cat "$work/install-deps.log"; tools_pid=""; fail "installing the packaging tools"; }
+tools_pid=""
+step "making the packages"
 rm -f "$build"/socketeer[_-]*.deb "$build"/socketeer[_-]*.rpm
 cmake --build "$build" --target package >"$work/cpack.log" || { cat "$work/cpack.log"; fail "cpack"; }
 
@@ -404,12 +419,33 @@ mount -t proc proc "$fresh_root/proc"
 mount --bind /dev "$fresh_root/dev"
 
 target_root=$fresh_root
-step "minimal root: apt-get install ./$(basename "$deb") (no recommends)"
+root_deb=/tmp/$(basename "$deb")
 [ ! -e "$fresh_root/usr/bin/socketeer" ] && [ ! -d "$fresh_root/usr/lib/$multiarch/qt6" ] \
     || fail "the minimal root is not minimal"
-cp "$deb" "$fresh_root/tmp/"
+cp "$deb" "$fresh_root$root_deb"
+# A root thrown away afterwards needs no fsync after every file dpkg writes.
+echo force-unsafe-io >"$fresh_root/etc/dpkg/dpkg.cfg.d/socketeer-check-unsafe-io"
+
+step "minimal root: apt-get update"
 in_target apt-get update -qq >"$work/apt-root.log" 2>&1 || { cat "$work/apt-root.log"; fail "apt-get update in the minimal root"; }
-in_target apt-get install -y -qq --no-install-recommends "/tmp/$(basename "$deb")" >>"$work/apt-root.log" 2>&1 \
+
+step "minimal root: downloading what $(basename "$deb") needs"
+# What this machine's apt has downloaded already (CI's Qt, for one) is not
+# downloaded again: apt checks each file against the root's own lists.
+in_target apt-get install -qq --no-install-recommends --print-uris "$root_deb" | awk '{ print $2 }' >"$work/root-downloads"
+reused=0
+while read -r name; do
+    if [ -f "/var/cache/apt/archives/$name" ]; then
+        cp "/var/cache/apt/archives/$name" "$fresh_root/var/cache/apt/archives/"
+        reused=$((reused + 1))
+    fi
+done <"$work/root-downloads"
+echo "$(wc -l <"$work/root-downloads") packages to install, $reused of them from this machine's apt cache"
+in_target apt-get install -y -qq --no-install-recommends --download-only "$root_deb" >>"$work/apt-root.log" 2>&1 \
+    || { tail -30 "$work/apt-root.log"; fail "downloading in the minimal root"; }
+
+step "minimal root: apt-get install ./$(basename "$deb") (no recommends)"
+in_target apt-get install -y -qq --no-install-recommends "$root_deb" >>"$work/apt-root.log" 2>&1 \
     || { tail -30 "$work/apt-root.log"; fail "apt-get install in the minimal root"; }
 for package in ca-certificates libqt6svg6; do
     [ "$(in_target dpkg-query -W -f '${db:Status-Status}' "$package")" = installed ] \
