@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Socketeer needs on Debian 12 or
-# Ubuntu 24.04. Runs apt-get as root (through sudo when not root).
+# Ubuntu 24.04; with --package, also what building and checking its packages
+# needs (scripts/package-check.sh). Runs apt-get as root (through sudo when
+# not root).
 set -euo pipefail
 
 as_root() {
@@ -15,6 +17,21 @@ packages=(
     # tests: `hexdump -C` is the reference for the hexdump export
     bsdextrautils
 )
+case "${1:-}" in
+    --package)
+        packages+=(
+            # .deb: dpkg-shlibdeps, dpkg-buildflags; lintian; file(1) for the icon sizes
+            dpkg-dev lintian file
+            # .rpm: rpmbuild and rpm
+            rpm
+            # desktop entry and AppStream checks
+            desktop-file-utils appstream
+            # the brand-new minimal Debian root
+            debootstrap debian-archive-keyring
+        ) ;;
+    "") ;;
+    *) echo "usage: $0 [--package]" >&2; exit 2 ;;
+esac
 
 export DEBIAN_FRONTEND=noninteractive
 as_root apt-get update -qq

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds Socketeer twice (warnings as errors; then
 # with AddressSanitizer + UndefinedBehaviorSanitizer) and runs the whole test
-# suite on both builds. Exit status 0 only if everything passes.
+# suite on both builds; then builds the .deb and .rpm and checks them
+# (scripts/package-check.sh, as root). Exit status 0 only if everything passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +23,6 @@ echo "== build with ASan + UBSan, and test"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite build-sanitize -DCMAKE_BUILD_TYPE=Debug -DSOCKETEER_SANITIZE=ON
+
+echo "== build the .deb and .rpm, and check them (installed here and in a minimal Debian root)"
+./scripts/package-check.sh build-pkg

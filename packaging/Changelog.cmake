@@ -1,0 +1,87 @@
+# Reads packaging/changelog, the one record of releases, written in the
+# Debian changelog format (it ships in the packages as changelog.gz).
+#
+# socketeer_read_changelog(FILE) checks that the newest entry is the version
+# of project(VERSION) and sets, in the caller's scope:
+#   SOCKETEER_RELEASE_DATE        date of the newest entry, YYYY-MM-DD
+#   SOCKETEER_MAINTAINER          "Name <address>" of the newest entry
+#   SOCKETEER_APPSTREAM_RELEASES  <release> elements for every entry, newest first
+function(socketeer_read_changelog file)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
+    file(STRINGS ${file} lines)
+    set(months Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec)
+    set(version "")
+    set(items "")
+    set(item "")
+    set(releases "")
+    # Adds the finished bullet in `item` to `items`, as XML.
+    macro(flush_item)
+        if(NOT item STREQUAL "")
+            string(REPLACE "&" "&amp;" item "${item}")
+            string(REPLACE "<" "&lt;" item "${item}")
+            string(REPLACE ">" "&gt;" item "${item}")
+            string(APPEND items "          <li>${item}</li>\n")
+            set(item "")
+        endif()
+    endmacro()
+    set(newest_version "")
+    foreach(line IN LISTS lines)
+        if(line MATCHES "^socketeer \\(([^)]+)\\) ")
+            set(version ${CMAKE_MATCH_1})
+            set(items "")
+            set(item "")
+        elseif(line MATCHES "^  \\* (.*)$")
+            flush_item()
+            set(item "${CMAKE_MATCH_1}")
+        elseif(line MATCHES "^    +(.*)$" AND NOT item STREQUAL "")
+            string(APPEND item " ${CMAKE_MATCH_1}")
+        elseif(line MATCHES "^ -- (.+)  [A-Z][a-z][a-z], ([0-9]+) ([A-Z][a-z][a-z]) ([0-9][0-9][0-9][0-9]) ")
+            set(who ${CMAKE_MATCH_1})
+            set(day ${CMAKE_MATCH_2})
+            set(month_name ${CMAKE_MATCH_3})
+            set(year ${CMAKE_MATCH_4})
+            if(version STREQUAL "")
+                message(FATAL_ERROR "${file}: a trailer line without an entry above it")
+            endif()
+            flush_item()
+            list(FIND months ${month_name} month)
+            if(month LESS 0)
+                message(FATAL_ERROR "${file}: unknown month ${month_name} in the entry for ${version}")
+            endif()
+            math(EXPR month "${month} + 1")
+            if(month LESS 10)
+                set(month "0${month}")
+            endif()
+            if(day LESS 10)
+                set(day "0${day}")
+            endif()
+            set(date "${year}-${month}-${day}")
+
+            string(APPEND releases "    <release version=\"${version}\" date=\"${date}\">\n"
+                                   "      <description>\n        <ul>\n"
+                                   "${items}"
+                                   "        </ul>\n      </description>\n    </release>\n")
+
+            if(newest_version STREQUAL "")
+                set(newest_version ${version})
+                set(newest_date ${date})
+                set(newest_who "${who}")
+            endif()
+            set(version "")
+            set(items "")
+            set(item "")
+        endif()
+    endforeach()
+
+    if(newest_version STREQUAL "")
+        message(FATAL_ERROR "${file}: no complete entry")
+    endif()
+    if(NOT newest_version STREQUAL PROJECT_VERSION)
+        message(FATAL_ERROR "${file}: the newest entry is ${newest_version} but project(VERSION) is "
+                            "${PROJECT_VERSION}; add an entry for ${PROJECT_VERSION} at the top")
+    endif()
+    string(STRIP "${releases}" releases)
+    set(SOCKETEER_RELEASE_DATE ${newest_date} PARENT_SCOPE)
+    set(SOCKETEER_MAINTAINER "${newest_who}" PARENT_SCOPE)
+    set(SOCKETEER_APPSTREAM_RELEASES "${releases}" PARENT_SCOPE)
+endfunction()
