@@ -45,7 +45,12 @@ const QStringList allOptions = {
     QStringLiteral("--demo"),     QStringLiteral("--connect"), QStringLiteral("--send"),
     QStringLiteral("--send-file"), QStringLiteral("--stdin"),  QStringLiteral("--connect-timeout"),
     QStringLiteral("--idle"),     QStringLiteral("--timeout"), QStringLiteral("--save"),
-    QStringLiteral("--format"),   QStringLiteral("--quit-on-close"),
+    QStringLiteral("--format"),   QStringLiteral("--quit-on-close"), QStringLiteral("--tls"),
+    QStringLiteral("--alpn"),     QStringLiteral("--ca"),      QStringLiteral("--cert"),
+    QStringLiteral("--key"),      QStringLiteral("--trust"),   QStringLiteral("--insecure"),
+    QStringLiteral("--starttls"), QStringLiteral("--udp"),     QStringLiteral("--bind"),
+    QStringLiteral("-4"),         QStringLiteral("-6"),        QStringLiteral("--proxy"),
+    QStringLiteral("--half-close"),
 };
 
 } // namespace
@@ -678,7 +683,7 @@ void TestCommandLine::manPageListsEveryOption_data()
         troff.replace(QLatin1Char('-'), QStringLiteral("\\-"));
         QTest::addRow("%s", qPrintable(option)) << troff;
     }
-    for (const int code : {0, 1, 2, 3, 4, 5, 6, 7, 130})
+    for (const int code : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130})
         QTest::addRow("exit status %d", code) << QStringLiteral(".B %1\n").arg(code);
     QTest::newRow("settings file") << QStringLiteral("Socketeer.conf");
 }
