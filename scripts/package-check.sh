@@ -18,7 +18,7 @@
 #    package for real; it stops if socketeer is installed already.)
 # 5. The .deb installed into a brand-new minimal Debian 12 root made with
 #    debootstrap inside BUILD_DIR: what it pulls in is enough to run both
-#    exchanges there. The TLS exchange waits for --ca (see tls_exchange).
+#    exchanges there, a TLS one with --ca among them.
 set -euo pipefail
 top=$(realpath "$(dirname "$0")/..")
 build=$(realpath -m "${1:-$top/build-pkg}")
@@ -311,11 +311,10 @@ check_installed_program() {
     rm -rf "$(host_path "$dir")"
 }
 
-# Waits for --ca, which comes with the protocols issue: a TLS exchange with
-# a local `openssl s_server` whose certificate comes from a CA given by
-# --ca. Not called yet; once --ca lands, call it from the minimal root's
-# check (marked below) and adjust the TLS flags to the ones that landed.
-# openssl is there without installing anything: ca-certificates needs it.
+# A TLS exchange with a local `openssl s_server` whose certificate comes
+# from a CA given by --ca: proves the package brings Qt's TLS backend and
+# what it needs. openssl is there without installing anything:
+# ca-certificates needs it.
 tls_exchange() {
     local where=$1 dir=/tmp/socketeer-tls
     rm -rf "$(host_path "$dir")"
@@ -343,11 +342,12 @@ tls_exchange() {
         --send 'GET / HTTP/1.0\r\n\r\n' --timeout 20000 >"$work/tls.out" \
         || fail "$where: the TLS exchange with --ca failed"
     grep -q '^HTTP/1.0 200 ok' "$work/tls.out" || fail "$where: no HTTP reply over TLS"
-    # Without it, the same certificate is refused.
-    if in_target /usr/bin/socketeer --headless --tls localhost "$port" \
-        --send 'GET / HTTP/1.0\r\n\r\n' --timeout 20000 >/dev/null 2>&1; then
-        fail "$where: a certificate from an unknown CA was accepted"
-    fi
+    # Without it, the same certificate is refused: exit 8, with the reason.
+    local status=0
+    in_target /usr/bin/socketeer --headless --tls localhost "$port" \
+        --send 'GET / HTTP/1.0\r\n\r\n' --timeout 20000 >/dev/null 2>"$work/tls.err" || status=$?
+    [ "$status" -eq 8 ] || fail "$where: a certificate from an unknown CA gave exit $status, not 8: $(cat "$work/tls.err")"
+    grep -qi 'issuer' "$work/tls.err" || fail "$where: the refusal does not say why: $(cat "$work/tls.err")"
     kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true
     server_pid=""
     rm -rf "$(host_path "$dir")"
@@ -454,7 +454,6 @@ done
 [ -s "$fresh_root/etc/ssl/certs/ca-certificates.crt" ] || fail "minimal root: no CA bundle"
 
 check_installed_program "minimal root"
-# The TLS step waits for --ca (protocols issue); switch it on here:
-# tls_exchange "minimal root"
+tls_exchange "minimal root"
 
 step "passed"
