@@ -6,7 +6,7 @@
 #   scripts/package-check.sh [BUILD_DIR]        (default: build-pkg)
 #
 # 1. A Release build with Debian's hardening flags (dpkg-buildflags), warnings
-#    as errors, and `--target package`: the .deb and the .rpm.
+#    as errors, and cpack: the .deb and the .rpm.
 # 2. The .deb: lintian without errors or warnings, its dependencies, its
 #    files; desktop-file-validate, appstreamcli validate, one application id.
 # 3. The .rpm: its file list (the .deb's files, no system folder owned) and
@@ -128,14 +128,16 @@ wait "$tools_pid" || { cat "$work/install-deps.log"; tools_pid=""; fail "install
 tools_pid=""
 step "making the packages"
 rm -f "$build"/socketeer[_-]*.deb "$build"/socketeer[_-]*.rpm
-cmake --build "$build" --target package >"$work/cpack.log" || { cat "$work/cpack.log"; fail "cpack"; }
+# Both generators named: `--target package` makes those whose tools were
+# there when the tree was configured, and these were installing meanwhile.
+(cd "$build" && cpack -G "DEB;RPM") >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack"; }
 
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
 app_id=$(sed -n 's/^#define SOCKETEER_APP_ID "\(.*\)"$/\1/p' "$build/app/version.h")
 arch=$(dpkg --print-architecture)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 deb=$build/socketeer_${version}_${arch}.deb
-rpm_file=$(ls "$build"/socketeer-"$version"-*.rpm 2>/dev/null | head -1)
+rpm_file=$(ls "$build"/socketeer-"$version"-*.rpm 2>/dev/null | head -1 || true)
 [ -n "$version" ] && [ -n "$app_id" ] || fail "could not read the version or the application id"
 [ -f "$deb" ] || fail "no $deb"
 [ -n "$rpm_file" ] || fail "no socketeer-$version-*.rpm"
