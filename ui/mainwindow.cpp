@@ -6,6 +6,8 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
+#include <QToolButton>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
@@ -18,14 +20,18 @@
 
 #include "actionutil.h"
 #include "appsettings.h"
+#include "certificatepanel.h"
 #include "connectionbar.h"
+#include "connectionsetup.h"
 #include "dialogs.h"
 #include "messagestatusbar.h"
 #include "requesteditor.h"
 #include "sessionstatus.h"
+#include "tlscontrol.h"
 #include "transcript.h"
 #include "transcriptview.h"
 #include "transcriptwindow.h"
+#include "transportstatus.h"
 #include "version.h"
 
 namespace {
@@ -86,6 +92,19 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
 
     setStatusBar(new MessageStatusBar(this));
     m_status = new SessionStatus(&m_session, statusBar(), this);
+    m_transportStatus = new TransportStatus(&m_session, statusBar(), this);
+
+    m_setup = new ConnectionSetup(settings, dialogs, this);
+    m_connection->addOptionsWidget(m_setup->summaryButton());
+
+    m_certificates = new CertificatePanel(dialogs, this);
+    m_certificateDock = new QDockWidget(tr("Certificates"), this);
+    m_certificateDock->setObjectName(QStringLiteral("certificateDock"));
+    m_certificateDock->setAccessibleName(tr("Certificates"));
+    m_certificateDock->setWidget(m_certificates);
+    addDockWidget(Qt::RightDockWidgetArea, m_certificateDock);
+    m_certificateDock->hide(); // until the first handshake
+    m_tls = new TlsControl(&m_session, settings, dialogs, m_certificates, this);
 
     createActions();
     createMenus();
@@ -143,12 +162,23 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_view->timestampsAction());
     view->addAction(m_view->wrapAction());
+    view->addSeparator();
+    QAction *certificates = m_certificateDock->toggleViewAction();
+    certificates->setObjectName(QStringLiteral("certificatePanelAction"));
+    certificates->setText(tr("&Certificate Panel"));
+    setShortcuts(certificates, {QKeySequence(Qt::Key_F9)},
+                 tr("Show or hide the TLS session and the peer's certificates"));
+    view->addAction(certificates);
 
     QMenu *connection = menuBar()->addMenu(tr("Co&nnection"));
     connection->addAction(m_connection->connectAction());
     connection->addAction(m_connection->disconnectAction());
     connection->addSeparator();
     connection->addAction(m_request->sendAction());
+    connection->addAction(m_tls->startTlsAction());
+    connection->addSeparator();
+    connection->addAction(m_setup->optionsAction());
+    connection->addAction(m_tls->trustedAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -186,6 +216,18 @@ void MainWindow::connectParts()
 
     connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
     connect(&m_session, &Session::transcriptStarted, this, &MainWindow::onTranscriptStarted);
+
+    connect(m_tls, &TlsControl::panelUpdated, this, [this] {
+        m_certificateDock->show();
+        m_certificateDock->raise();
+    });
+    connect(m_tls, &TlsControl::reconnectRequested, this, &MainWindow::connectToHost);
+    connect(m_tls, &TlsControl::message, this, [this](const QString &text, bool isError) {
+        if (isError)
+            showError(text);
+        else
+            showMessage(text);
+    });
 }
 
 void MainWindow::loadSettings()
@@ -198,6 +240,7 @@ void MainWindow::loadSettings()
     m_request->setText(m_settings->requestText());
     m_view->setShowTimestamps(m_settings->showTimestamps());
     m_view->setWrapLines(m_settings->wrapLines());
+    m_setup->load();
 
     if (!restoreGeometry(m_settings->windowGeometry())) {
         // A comfortable first size, in text units so it scales with the font.
@@ -219,6 +262,7 @@ void MainWindow::saveSettings()
         m_settings->setRequestText(m_request->text());
         m_settings->setRequestMode(m_request->mode());
         m_settings->setLineEnding(m_request->lineEnding());
+        m_setup->save();
     }
     m_settings->setShowTimestamps(m_view->showTimestamps());
     m_settings->setWrapLines(m_view->wrapLines());
@@ -232,6 +276,11 @@ void MainWindow::setEndpoint(const QString &host, quint16 port)
 {
     m_connection->setHost(host);
     m_connection->setPort(port);
+}
+
+void MainWindow::setConnectionOptions(const ConnectionOptions &options)
+{
+    m_setup->setOptions(options);
 }
 
 void MainWindow::applyPreset(RequestCodec::Preset preset)
@@ -249,6 +298,13 @@ bool MainWindow::connectToHost()
         return false;
     const QString host = m_connection->host();
     const quint16 port = m_connection->port();
+    QString whyNot;
+    const std::optional<ConnectionOptions> options = m_setup->prepare(host, port, &whyNot);
+    if (!options) {
+        showError(whyNot);
+        return false;
+    }
+    m_session.setOptions(*options);
     if (!m_session.connectToHost(host, port)) {
         showError(tr("Cannot connect now: the connection is %1.").arg(Session::stateName(m_session.state())));
         return false;

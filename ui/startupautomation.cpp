@@ -100,8 +100,11 @@ void StartupAutomation::onTranscriptStarted()
 
 void StartupAutomation::onConnected()
 {
-    if (!m_watching)
+    // Once per connection: a STARTTLS upgrade goes Connected, Handshaking,
+    // Connected again, and must not send the items a second time.
+    if (!m_watching || m_sent)
         return;
+    m_sent = true;
     const QList<QByteArray> pending = std::exchange(m_pending, {});
     for (const QByteArray &bytes : pending) {
         QString whyNot;

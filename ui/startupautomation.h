@@ -60,6 +60,7 @@ private:
     QList<QByteArray> m_pending; // encoded --send items, in order
     bool m_armed = true;     // the next connection is the automated one
     bool m_watching = false; // the automated connection is running
+    bool m_sent = false;     // its --send items went out (on its first Connected)
     bool m_done = false;
     int m_exitCode = 0;
 };
