@@ -14,6 +14,8 @@ packages=(
     libqt6svg6 fonts-dejavu-core
     # tests: `hexdump -C` is the reference for the hexdump export
     bsdextrautils
+    # tests: certificates and a TLS peer (openssl req, openssl s_server)
+    openssl
 )
 
 export DEBIAN_FRONTEND=noninteractive

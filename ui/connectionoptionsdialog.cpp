@@ -133,7 +133,7 @@ ConnectionOptionsDialog::ConnectionOptionsDialog(Dialogs *dialogs, QWidget *pare
     proxyRow->addWidget(m_proxyHost, 1);
     proxyRow->addWidget(buddyLabel(tr("Po&rt:"), m_proxyPort, this));
     proxyRow->addWidget(m_proxyPort);
-    proxyForm->addRow(buddyLabel(tr("Proxy h&ost:"), m_proxyHost, this), proxyRow);
+    proxyForm->addRow(buddyLabel(tr("Pro&xy host:"), m_proxyHost, this), proxyRow);
     proxyForm->addRow(buddyLabel(tr("&User:"), m_proxyUser, this), m_proxyUser);
     proxyForm->addRow(buddyLabel(tr("Pass&word:"), m_proxyPassword, this), m_proxyPassword);
 
