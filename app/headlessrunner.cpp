@@ -102,6 +102,9 @@ HeadlessRunner::HeadlessRunner(const CommandLineOptions &options, QObject *paren
     connect(&m_session, &Session::received, this, &HeadlessRunner::onReceived);
     connect(&m_session, &Session::bytesWritten, this, &HeadlessRunner::onBytesWritten);
     connect(&m_session, &Session::finished, this, &HeadlessRunner::onSessionFinished);
+    connect(&m_session, &Session::encrypted, this, [this](const TlsDetails &details) {
+        diagnostic(tr("TLS: %1").arg(details.summary()));
+    });
 }
 
 HeadlessRunner::~HeadlessRunner()
@@ -164,6 +167,13 @@ void HeadlessRunner::start()
         }
     }
 
+    if (m_options.connection.tls.enabled) {
+        ExitCode code = ExitCode::FileError;
+        if (!prepareTls(&code)) {
+            QTimer::singleShot(0, this, [this, code] { end(code); });
+            return;
+        }
+    }
     if (m_options.connection.tls.insecure)
         diagnostic(tr("warning: --insecure: the peer's certificate is not verified; anyone on the path can read "
                       "and change this connection"));
@@ -288,6 +298,8 @@ void HeadlessRunner::onSessionFinished(Session::EndReason reason)
     }
     if (reason == Session::EndReason::Error) {
         diagnostic(m_session.errorString());
+        if (m_session.error() == Session::Error::CertificateRejected)
+            explainRejection();
         end(exitCodeForError(m_session.error()));
         return;
     }

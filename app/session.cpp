@@ -9,9 +9,10 @@
 #include <unistd.h>
 
 #include <QHostInfo>
-#include <QTcpSocket>
+#include <QSslSocket>
 
 #include "logging.h"
+#include "tlsconfig.h"
 
 Session::Session(QObject *parent)
     : QObject(parent)
@@ -112,6 +113,8 @@ bool Session::connectToHost(const QString &host, quint16 port)
     m_tlsDetails = TlsDetails();
     m_tlsProblems.clear();
     m_rejectedChain.clear();
+    m_smtp.reset();
+    m_tlsEstablished = false;
 
     m_transcript = std::make_shared<Transcript>();
     m_transcript->setPeer(m_host, m_port);
@@ -179,7 +182,7 @@ void Session::tryNextAddress()
     releaseSocket();
     const QHostAddress address = m_addresses.at(m_nextAddress++);
     m_peerAddress = address;
-    m_socket = new QTcpSocket(this);
+    m_socket = new QSslSocket(this); // unencrypted until asked, so STARTTLS can upgrade it
     connect(m_socket, &QTcpSocket::connected, this, &Session::onSocketConnected);
     connect(m_socket, &QTcpSocket::readyRead, this, &Session::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &Session::onSocketError);
@@ -195,7 +198,9 @@ void Session::tryNextAddress()
 
 void Session::onSocketConnected()
 {
-    m_connectTimer.stop();
+    const bool tls = m_activeOptions.tls.enabled && m_activeOptions.transport == ConnectionOptions::Transport::Tcp;
+    if (!tls)
+        m_connectTimer.stop(); // with TLS it covers the handshake too
     // A duplicate of the descriptor outlives Qt's close, so that after the
     // peer goes away we can still ask the kernel whether it was FIN or RST.
     m_shadowFd = ::fcntl(int(m_socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
@@ -203,6 +208,15 @@ void Session::onSocketConnected()
     m_peerAddress = m_socket->peerAddress();
     const quint16 peerPort = m_socket->peerPort();
     m_transcript->appendEvent(TranscriptEvent::connected(), formatEndpoint(m_peerAddress, peerPort));
+    if (tls) {
+        if (!setState(State::Handshaking))
+            return;
+        const quint64 generation = m_generation;
+        Q_EMIT connected(m_peerAddress, peerPort);
+        if (generation == m_generation && m_state == State::Handshaking)
+            beginTlsPhase();
+        return;
+    }
     if (!setState(State::Connected))
         return;
     restartIdleTimer(); // needs State::Connected
@@ -211,7 +225,8 @@ void Session::onSocketConnected()
 
 QByteArray Session::takeReceived()
 {
-    if (!m_socket)
+    // While Handshaking, nothing received is the peer's data yet.
+    if (!m_socket || m_state == State::Handshaking)
         return {};
     const QByteArray bytes = m_socket->readAll();
     if (!bytes.isEmpty()) {
@@ -224,6 +239,11 @@ QByteArray Session::takeReceived()
 
 void Session::onReadyRead()
 {
+    if (m_state == State::Handshaking) {
+        if (m_smtp)
+            onSmtpReadyRead();
+        return;
+    }
     const QByteArray bytes = takeReceived();
     if (!bytes.isEmpty())
         Q_EMIT received(bytes);
@@ -255,6 +275,7 @@ void Session::disconnectFromHost()
     switch (m_state) {
     case State::LookingUp:
     case State::Connecting:
+    case State::Handshaking:
         abort();
         return;
     case State::Connected: {
@@ -281,18 +302,6 @@ void Session::abort(const QString &why)
     // A close the user already asked for was recorded then.
     const bool recorded = m_state == State::Closing && why.isEmpty();
     end(EndReason::ClosedByUser, Error::None, QString(), recorded ? QString() : TranscriptEvent::disconnected(), why);
-}
-
-bool Session::startTls(QString *whyNot)
-{
-    if (whyNot)
-        *whyNot = tr("STARTTLS is not available yet.");
-    return false;
-}
-
-bool Session::isEncrypted() const
-{
-    return false;
 }
 
 bool Session::peerResetConnection() const
@@ -347,9 +356,16 @@ void Session::onSocketError()
         return;
     }
 
+    if (m_state == State::Handshaking) {
+        onHandshakeSocketError(socketError, socketMessage);
+        return;
+    }
     if (m_state != State::Connected && m_state != State::Closing)
         return;
-    if (socketError != QAbstractSocket::RemoteHostClosedError) {
+    if (m_tlsEstablished && TlsConfig::isTlsSocketError(socketError)) {
+        // TLS 1.3: a peer that refuses our client certificate says so after our side of the handshake.
+        fail(Error::TlsHandshakeFailed, TlsConfig::handshakeFailureMessage(endpoint, socketError, socketMessage));
+    } else if (socketError != QAbstractSocket::RemoteHostClosedError) {
         fail(Error::SocketError, tr("Socket error with %1: %2").arg(endpoint, socketMessage));
     } else if (peerResetConnection()) {
         fail(Error::ResetByPeer, tr("Connection reset by peer %1").arg(endpoint));
@@ -373,9 +389,16 @@ void Session::onSocketDisconnected()
 
 void Session::onConnectTimeout()
 {
+    const double seconds = m_connectTimeoutMs / 1000.0;
+    if (m_state == State::Handshaking) {
+        fail(Error::ConnectTimeout, tr("%1 with %2 timed out after %3 s")
+                                        .arg(m_smtp ? tr("STARTTLS exchange") : tr("TLS handshake"),
+                                             formatEndpoint(m_host, m_port))
+                                        .arg(seconds, 0, 'g', 3));
+        return;
+    }
     if (m_state != State::LookingUp && m_state != State::Connecting)
         return;
-    const double seconds = m_connectTimeoutMs / 1000.0;
     fail(Error::ConnectTimeout, tr("Connect to %1 timed out after %2 s")
                                     .arg(formatEndpoint(m_host, m_port))
                                     .arg(seconds, 0, 'g', 3));
@@ -428,6 +451,11 @@ void Session::end(EndReason reason, Error error, const QString &message, const Q
 
     if (!last.isEmpty()) {
         Q_EMIT received(last);
+        if (generation != m_generation)
+            return;
+    }
+    if (error == Error::CertificateRejected) {
+        Q_EMIT certificateRejected(m_tlsProblems, m_rejectedChain);
         if (generation != m_generation)
             return;
     }

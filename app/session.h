@@ -10,10 +10,13 @@
 #include <QTimer>
 
 #include "connectionoptions.h"
+#include "smtpstarttls.h"
 #include "tlsinfo.h"
 #include "transcript.h"
 
 class QHostInfo;
+class QSslError;
+class QSslSocket;
 class QTcpSocket;
 class QUdpSocket;
 
@@ -117,7 +120,7 @@ public:
     Error error() const { return m_error; }
     QString errorString() const { return m_errorString; }
     EndReason endReason() const { return m_endReason; }
-    bool isActive() const; // LookingUp, Connecting, Connected or Closing
+    bool isActive() const; // LookingUp, Connecting, Handshaking, Connected or Closing
 
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
@@ -181,6 +184,20 @@ private:
     template<typename Function>
     void later(Function function);
 
+    // TLS (sessiontls.cpp). Every TCP socket is a QSslSocket, unencrypted
+    // until startHandshake().
+    QSslSocket *sslSocket() const;
+    // TCP is up and the options ask for TLS: the SMTP exchange, or the handshake.
+    void beginTlsPhase();
+    // Discards buffered plain text (`alreadyDiscarded` bytes were dropped by
+    // the caller), loads the files and starts the handshake; Handshaking.
+    // false if the session ended or restarted meanwhile.
+    bool startHandshake(qint64 alreadyDiscarded);
+    void onSmtpReadyRead();
+    void onSslErrors(const QList<QSslError> &errors);
+    void finishHandshake();
+    void onHandshakeSocketError(int socketError, const QString &socketMessage);
+
     State m_state = State::Idle;
     Error m_error = Error::None;
     QString m_errorString;
@@ -200,6 +217,8 @@ private:
     TlsDetails m_tlsDetails;
     QList<TlsProblem> m_tlsProblems;
     QList<CertificateInfo> m_rejectedChain;
+    std::unique_ptr<SmtpStartTls> m_smtp; // during the SMTP exchange before STARTTLS
+    bool m_tlsEstablished = false;        // handshake done on the current connection
     quint64 m_generation = 0; // bumped by every connectToHost() and end()
 
     QTcpSocket *m_socket = nullptr;

@@ -121,4 +121,10 @@ inline QString disconnected() { return QStringLiteral("disconnected"); }   // by
 inline QString idleTimeout() { return QStringLiteral("idle_timeout"); }
 inline QString unsent() { return QStringLiteral("unsent"); }               // detail: how many queued bytes were dropped
 inline QString error() { return QStringLiteral("error"); }                 // detail: message
+inline QString starttls() { return QStringLiteral("starttls"); }           // plain-text upgrade exchange begins
+inline QString tlsStart() { return QStringLiteral("tls_start"); }          // handshake begins; detail: server name, ALPN
+inline QString tlsHandshake() { return QStringLiteral("tls_handshake"); }  // detail: TlsDetails::summary()
+inline QString tlsPinned() { return QStringLiteral("tls_pinned"); }        // pinned certificate accepted despite verification
+inline QString tlsUnverified() { return QStringLiteral("tls_unverified"); } // accepted without verification (--insecure)
+inline QString plaintextDiscarded() { return QStringLiteral("plaintext_discarded"); } // detail: byte count
 } // namespace TranscriptEvent
