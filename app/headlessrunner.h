@@ -50,6 +50,8 @@ private:
     void onBytesWritten();
     void onSignal();
     void sendQueued();
+    // Sends, or reports why not (and ends a UDP run); false if not sent.
+    bool sendOrStop(const QByteArray &bytes);
     void diagnostic(const QString &line);
     // Ends the run early with `code`, closing the session first; `why` goes
     // into the transcript.
