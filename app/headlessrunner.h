@@ -55,6 +55,8 @@ private:
     bool prepareTls(ExitCode *code);
     // The reasons of a rejected certificate, one line each, and how to trust it.
     void explainRejection();
+    // Sends, or reports why not (and ends a UDP run); false if not sent.
+    bool sendOrStop(const QByteArray &bytes);
     void diagnostic(const QString &line);
     // Ends the run early with `code`, closing the session first; `why` goes
     // into the transcript.

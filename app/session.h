@@ -5,6 +5,7 @@
 
 #include <QHostAddress>
 #include <QList>
+#include <QNetworkProxy>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -14,6 +15,7 @@
 #include "tlsinfo.h"
 #include "transcript.h"
 
+class DatagramChannel;
 class QHostInfo;
 class QSslError;
 class QSslSocket;
@@ -96,6 +98,21 @@ public:
     bool send(const QByteArray &bytes, QString *whyNot = nullptr);
     // Bytes queued but not yet written to the socket.
     qint64 bytesToWrite() const;
+    // UDP: why the last send() was refused: DatagramTooLarge (the session
+    // goes on; the transcript records a "send_failed" event),
+    // ConnectionRefused (an ICMP "port unreachable" came back for an earlier
+    // datagram; the session ends with that error from the event loop),
+    // SocketError, or None.
+    Error lastSendError() const { return m_lastSendError; }
+
+    // TCP half-close: once everything queued is written, closes our sending
+    // side (FIN, shutdown(SHUT_WR)) and records "half_closed"; the session
+    // keeps receiving until the peer closes. Later sends are refused. The
+    // headless runner calls it after its last send when
+    // ConnectionOptions::halfClose is set; the window does so after Send.
+    // false with whyNot set unless Connected over TCP.
+    bool finishSending(QString *whyNot = nullptr);
+    bool isSendingFinished() const { return m_finishSending; }
 
     // Upgrades a plain TCP connection to TLS (the user typed STARTTLS and the
     // peer agreed). Plain-text bytes already received but not yet read are
@@ -166,6 +183,16 @@ private:
     void onLookedUp(const QList<QHostAddress> &addresses, bool found);
     void tryNextAddress();
     void onSocketConnected();
+    // Network side (session_net.cpp): proxy, addresses, local bind, UDP, half-close.
+    void chooseProxy();
+    bool prepareSocket();
+    void recordConnected(quint16 peerPort);
+    void releaseDatagram();
+    void startDatagram(const QHostAddress &address);
+    bool sendDatagram(const QByteArray &bytes, QString *whyNot);
+    void onDatagram(const QByteArray &bytes, const QHostAddress &from, quint16 fromPort);
+    void halfCloseWhenWritten();
+    bool isProxied() const;
     void onReadyRead();
     void onSocketError();
     void onSocketDisconnected();
@@ -222,6 +249,11 @@ private:
     quint64 m_generation = 0; // bumped by every connectToHost() and end()
 
     QTcpSocket *m_socket = nullptr;
+    DatagramChannel *m_datagram = nullptr; // UDP instead of m_socket
+    QNetworkProxy m_proxy{QNetworkProxy::NoProxy}; // of the current connection
+    Error m_lastSendError = Error::None;
+    bool m_finishSending = false; // finishSending() was called
+    bool m_halfClosed = false;    // shutdown(SHUT_WR) done
     int m_shadowFd = -1; // dup of the socket, to tell RST from FIN after Qt closes its own
 
     int m_connectTimeoutMs = defaultConnectTimeoutMs;
