@@ -2,7 +2,6 @@
 
 #include <QAction>
 #include <QDir>
-#include <QFile>
 #include <QSslKey>
 #include <QToolButton>
 
@@ -11,10 +10,7 @@
 #include "connectionoptionsdialog.h"
 #include "dialogs.h"
 #include "session.h"
-
-namespace {
-constexpr qint64 maxKeyFileSize = 1024 * 1024;
-}
+#include "tlsfiles.h"
 
 ConnectionSetup::ConnectionSetup(AppSettings *settings, Dialogs *dialogs, QWidget *window)
     : QObject(window)
@@ -76,33 +72,21 @@ ConnectionOptionsDialog *ConnectionSetup::editOptions()
     return dialog;
 }
 
-bool ConnectionSetup::keyOpens(const QByteArray &pem, const QByteArray &passphrase)
-{
-    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
-        if (!QSslKey(pem, algorithm, QSsl::Pem, QSsl::PrivateKey, passphrase).isNull())
-            return true;
-    }
-    return false;
-}
-
 bool ConnectionSetup::ensurePassphrase(QString *whyNot)
 {
     const QString path = m_options.tls.keyFile;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *whyNot = tr("Not connected: cannot read the client key %1: %2")
-                      .arg(QDir::toNativeSeparators(path), file.errorString());
+    QSslKey key;
+    QString error;
+    TlsFiles::KeyStatus status = TlsFiles::readKey(path, m_options.tls.keyPassphrase, &key, &error);
+    if (status == TlsFiles::KeyStatus::Ok)
+        return true;
+    if (status != TlsFiles::KeyStatus::NeedsPassphrase && status != TlsFiles::KeyStatus::WrongPassphrase) {
+        *whyNot = tr("Not connected: %1").arg(error);
         return false;
     }
-    const QByteArray pem = file.read(maxKeyFileSize);
-    if (keyOpens(pem, m_options.tls.keyPassphrase))
-        return true;
-    if (m_options.tls.keyPassphrase.isEmpty() && keyOpens(pem, QByteArray()))
-        return true;
-    const bool hadOne = !m_options.tls.keyPassphrase.isEmpty();
     m_options.tls.keyPassphrase.clear();
     for (int attempt = 0; attempt < maxPassphraseAttempts; ++attempt) {
-        const QString prompt = (attempt > 0 || hadOne)
+        const QString prompt = status == TlsFiles::KeyStatus::WrongPassphrase
             ? tr("That passphrase does not open the client key %1. Enter its passphrase:")
             : tr("The client key %1 is encrypted. Enter its passphrase:");
         const std::optional<QByteArray> passphrase =
@@ -111,13 +95,18 @@ bool ConnectionSetup::ensurePassphrase(QString *whyNot)
             *whyNot = tr("Not connected: no passphrase for the client key.");
             return false;
         }
-        if (!passphrase->isEmpty() && keyOpens(pem, *passphrase)) {
+        status = TlsFiles::readKey(path, *passphrase, &key, &error);
+        if (status == TlsFiles::KeyStatus::Ok) {
             m_options.tls.keyPassphrase = *passphrase; // for this run only
             return true;
         }
+        if (status != TlsFiles::KeyStatus::NeedsPassphrase && status != TlsFiles::KeyStatus::WrongPassphrase) {
+            *whyNot = tr("Not connected: %1").arg(error);
+            return false;
+        }
+        status = TlsFiles::KeyStatus::WrongPassphrase;
     }
-    *whyNot = tr("Not connected: the passphrase does not open the client key %1 (or it is not a PEM private key).")
-                  .arg(QDir::toNativeSeparators(path));
+    *whyNot = tr("Not connected: the passphrase does not open the client key %1.").arg(QDir::toNativeSeparators(path));
     return false;
 }
 

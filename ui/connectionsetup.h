@@ -48,8 +48,6 @@ public:
     // set (the passphrase was not given, the key cannot be read...).
     std::optional<ConnectionOptions> prepare(const QString &host, quint16 port, QString *whyNot);
 
-    // The key in `pem` opens with `passphrase` (empty: unencrypted).
-    static bool keyOpens(const QByteArray &pem, const QByteArray &passphrase);
     static constexpr int maxPassphraseAttempts = 3;
 
 Q_SIGNALS:

@@ -348,7 +348,22 @@ bool MainWindow::sendRequest()
         showError(whyNot);
         return false;
     }
-    showMessage(tr("Sent %1.").arg(SessionStatus::formatBytes(result.bytes.size())), 5000);
+    // Half-close (as nc -N): the sending side ends once the request is written.
+    const ConnectionOptions &options = m_session.options(); // those of this connection
+    if (options.halfClose && options.transport == ConnectionOptions::Transport::Tcp) {
+        if (!m_session.finishSending(&whyNot)) {
+            showError(whyNot);
+            return false;
+        }
+        showMessage(tr("Sent %1; the sending side closes once it is written.")
+                        .arg(SessionStatus::formatBytes(result.bytes.size())),
+                    5000);
+        return true;
+    }
+    const bool udp = options.transport == ConnectionOptions::Transport::Udp;
+    showMessage((udp ? tr("Sent a datagram of %1.") : tr("Sent %1."))
+                    .arg(SessionStatus::formatBytes(result.bytes.size())),
+                5000);
     return true;
 }
 

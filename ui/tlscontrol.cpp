@@ -3,6 +3,8 @@
 #include <QAction>
 #include <QTimer>
 
+#include <utility>
+
 #include "actionutil.h"
 #include "appsettings.h"
 #include "certificatepanel.h"
@@ -44,15 +46,21 @@ void TlsControl::onTranscriptStarted()
     const ConnectionOptions &options = m_session->options(); // copied by this connectToHost()
     m_plainTcp = options.transport == ConnectionOptions::Transport::Tcp && !options.tls.enabled;
     m_upgrading = false;
-    m_upgradeFirstEntry = -1;
+    m_scanned = 0;
+    m_pendingReport.clear();
     m_panel->clear();
     updateActions();
 }
 
 void TlsControl::onStateChanged(Session::State state)
 {
-    if (m_upgrading && state != Session::State::Handshaking && state != Session::State::Connected)
-        m_upgrading = false; // the upgrade failed; errorOccurred says why
+    if (state == Session::State::Connected && !m_pendingReport.isEmpty()) {
+        // After SessionStatus, which clears the message on Connected.
+        Q_EMIT message(std::exchange(m_pendingReport, QString()), false);
+    } else if (state == Session::State::Closed) {
+        m_upgrading = false; // if the upgrade failed, errorOccurred said why
+        m_pendingReport.clear();
+    }
     updateActions();
 }
 
@@ -65,49 +73,47 @@ void TlsControl::updateActions()
 bool TlsControl::startTls()
 {
     QString whyNot;
-    const std::shared_ptr<Transcript> transcript = m_session->transcript();
-    m_upgradeFirstEntry = transcript ? transcript->entryCount() : -1;
-    m_upgrading = true;
     if (!m_session->startTls(&whyNot)) {
-        m_upgrading = false;
-        updateActions();
         Q_EMIT message(whyNot.isEmpty() ? tr("Cannot start TLS now.") : whyNot, true);
         return false;
     }
+    m_upgrading = true;
     updateActions();
-    reportDiscarded();
+    const QString discarded = takeDiscarded();
+    if (!discarded.isEmpty())
+        Q_EMIT message(discarded, true);
     return true;
 }
 
-void TlsControl::reportDiscarded()
+QString TlsControl::takeDiscarded()
 {
-    // The session records plain text it dropped at the upgrade as an event
-    // whose name says "discarded"; say so where the person looks.
+    // The session records plain text it dropped when the handshake began
+    // (STARTTLS injection) as an event; it is said where the person looks.
     const std::shared_ptr<Transcript> transcript = m_session->transcript();
-    if (!transcript || m_upgradeFirstEntry < 0)
-        return;
-    for (qint64 i = m_upgradeFirstEntry; i < transcript->entryCount(); ++i) {
-        const Transcript::Entry entry = transcript->entry(i);
-        if (entry.kind == Transcript::Kind::Event && entry.event.contains(QLatin1String("discard"))) {
-            Q_EMIT message(tr("Plain text received before the TLS upgrade was discarded, not trusted: %1")
-                               .arg(entry.detail),
-                           true);
-            m_upgradeFirstEntry = i + 1;
-            return;
-        }
+    if (!transcript)
+        return QString();
+    QStringList details;
+    for (; m_scanned < transcript->entryCount(); ++m_scanned) {
+        const Transcript::Entry entry = transcript->entry(m_scanned);
+        if (entry.kind == Transcript::Kind::Event && entry.event == TranscriptEvent::plaintextDiscarded())
+            details << entry.detail;
     }
-    m_upgradeFirstEntry = transcript->entryCount();
+    if (details.isEmpty())
+        return QString();
+    return tr("Not trusted: %1.").arg(details.join(QStringLiteral("; ")));
 }
 
 void TlsControl::onEncrypted(const TlsDetails &details)
 {
     m_panel->showDetails(details);
     Q_EMIT panelUpdated();
-    if (m_upgrading) {
-        m_upgrading = false;
-        Q_EMIT message(tr("Upgraded to %1 (%2).").arg(details.protocol, details.cipher), false);
-        reportDiscarded();
-    }
+    QString report = m_upgrading ? tr("Upgraded to %1 (%2).").arg(details.protocol, details.cipher)
+                                 : tr("%1 established (%2).").arg(details.protocol, details.cipher);
+    const QString discarded = takeDiscarded();
+    if (!discarded.isEmpty())
+        report += QLatin1Char(' ') + discarded;
+    m_pendingReport = report;
+    m_upgrading = false;
     updateActions();
 }
 

@@ -58,7 +58,9 @@ private:
     void onEncrypted(const TlsDetails &details);
     void onRejected(const QList<TlsProblem> &problems, const QList<CertificateInfo> &chain);
     void askToTrust(const QString &endpoint, const QList<TlsProblem> &problems, const QList<CertificateInfo> &chain);
-    void reportDiscarded();
+    // "Not trusted: N plain-text bytes ... discarded." for the events the
+    // session recorded since the last call; empty if none.
+    QString takeDiscarded();
     void updateActions();
 
     Session *m_session;
@@ -71,6 +73,7 @@ private:
     bool m_askToTrust = true;
     bool m_plainTcp = false; // the current connection is TCP without TLS options from the start
     bool m_upgrading = false;
-    qint64 m_upgradeFirstEntry = -1; // transcript entries from here on belong to the upgrade
+    qint64 m_scanned = 0;    // transcript entries already looked at by takeDiscarded()
+    QString m_pendingReport; // shown once the session is Connected
     QPointer<TrustedCertificatesDialog> m_trustedDialog;
 };

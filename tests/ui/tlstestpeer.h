@@ -4,6 +4,8 @@
 // the openssl command line in a test folder, and `openssl s_server` run on
 // a free port and stopped by its own process.
 #include <QDir>
+#include <QFile>
+#include <QPointer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSslCertificate>
@@ -100,6 +102,77 @@ private:
     QProcess m_process;
     QByteArray m_output;
     quint16 m_port = 0;
+};
+
+} // namespace TlsTestPeer
+
+#include <QSslKey>
+#include <QSslSocket>
+#include <QTcpServer>
+
+namespace TlsTestPeer {
+
+// A small SMTP-like server on 127.0.0.1 that can upgrade to TLS: it greets
+// with "220 ...", answers EHLO with STARTTLS offered, and on STARTTLS
+// replies "220 ..." (followed by `injection`, plain text a man in the middle
+// would add) and starts the server side of the handshake. Other lines are
+// recorded; in TLS, what arrives is recorded as `encryptedReceived`.
+class StartTlsServer : public QTcpServer
+{
+public:
+    explicit StartTlsServer(const Certificate &certificate)
+    {
+        m_certificate = QSslCertificate::fromPath(certificate.cert).value(0);
+        QFile keyFile(certificate.key);
+        if (keyFile.open(QIODevice::ReadOnly))
+            m_key = QSslKey(keyFile.readAll(), QSsl::Ec);
+    }
+    bool start() { return !m_certificate.isNull() && !m_key.isNull() && listen(QHostAddress::LocalHost, 0); }
+
+    QByteArray injection;
+    QByteArray plainReceived;
+    QByteArray encryptedReceived;
+    bool encrypted = false;
+    QPointer<QSslSocket> socket;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *s = new QSslSocket(this);
+        if (!s->setSocketDescriptor(descriptor)) {
+            delete s;
+            return;
+        }
+        socket = s;
+        s->setLocalCertificate(m_certificate);
+        s->setPrivateKey(m_key);
+        QObject::connect(s, &QSslSocket::encrypted, s, [this] { encrypted = true; });
+        QObject::connect(s, &QSslSocket::sslErrors, s, [] {}); // the server asks for no client certificate
+        QObject::connect(s, &QSslSocket::readyRead, s, [this, s] {
+            if (s->isEncrypted()) {
+                encryptedReceived += s->readAll();
+                return;
+            }
+            while (s->canReadLine()) {
+                const QByteArray line = s->readLine();
+                plainReceived += line;
+                const QByteArray command = line.trimmed().toUpper();
+                if (command.startsWith("EHLO")) {
+                    s->write("250-test.invalid\r\n250 STARTTLS\r\n");
+                } else if (command == "STARTTLS") {
+                    s->write("220 2.0.0 Ready to start TLS\r\n" + injection);
+                    s->flush();
+                    s->startServerEncryption();
+                    return;
+                }
+            }
+        });
+        s->write("220 test.invalid ESMTP ready\r\n");
+    }
+
+private:
+    QSslCertificate m_certificate;
+    QSslKey m_key;
 };
 
 } // namespace TlsTestPeer
