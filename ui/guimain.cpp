@@ -11,7 +11,6 @@
 #include "mainwindow.h"
 #include "standarddialogs.h"
 #include "startupautomation.h"
-#include "tlscontrol.h"
 #include "version.h"
 
 int runWindow(int &argc, char **argv, const CommandLineOptions &options, bool demo)
@@ -43,15 +42,6 @@ int runWindow(int &argc, char **argv, const CommandLineOptions &options, bool de
         window.setEndpoint(options.host, options.port);
     else if (options.port != 0)
         window.setEndpoint(window.connectionBar()->host(), options.port);
-
-    // The command line's --tls, --proxy, --udp... replace the remembered
-    // connection options (and are remembered in turn, without secrets or
-    // --trust pins).
-    if (options.connectionGiven)
-        window.setConnectionOptions(options.connection);
-    // Quitting when the connection closes leaves no one to answer.
-    if (options.quitOnClose)
-        window.tlsControl()->setAskToTrust(false);
 
     StartupAutomation automation(&window, options);
     int automationExit = -1;
