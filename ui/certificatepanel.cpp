@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QVBoxLayout>
 
@@ -42,6 +43,12 @@ CertificatePanel::CertificatePanel(Dialogs *dialogs, QWidget *parent)
     connect(m_tree, &QTreeWidget::currentItemChanged, this, &CertificatePanel::updateExport);
     connect(m_tree, &QTreeWidget::itemSelectionChanged, this, &CertificatePanel::updateExport);
     clear();
+}
+
+QSize CertificatePanel::sizeHint() const
+{
+    const QFontMetrics metrics(font());
+    return {metrics.horizontalAdvance(QLatin1Char('M')) * 50, QWidget::sizeHint().height()};
 }
 
 void CertificatePanel::clear()

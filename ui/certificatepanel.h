@@ -31,6 +31,8 @@ public:
     // Writes `pem` to `path`, owner-only. false with *error set on failure.
     static bool writePem(const QString &path, const QByteArray &pem, QString *error);
 
+    QSize sizeHint() const override; // room for a fingerprint
+
     CertificateTree *tree() const { return m_tree; }
     QPushButton *exportButton() const { return m_export; }
     QLabel *summaryLabel() const { return m_summary; }

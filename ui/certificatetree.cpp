@@ -1,5 +1,8 @@
 #include "certificatetree.h"
 
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QHeaderView>
 
 #include "connectionoptions.h"
@@ -17,13 +20,24 @@ CertificateTree::CertificateTree(QWidget *parent)
     setToolTip(tr("The negotiated TLS session and the peer's certificates, peer first"));
     setColumnCount(2);
     setHeaderLabels({tr("Field"), tr("Value")});
-    header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    header()->setSectionResizeMode(0, QHeaderView::Interactive);
     header()->setStretchLastSection(true);
     setUniformRowHeights(true);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setAlternatingRowColors(true);
     setWordWrap(false);
     setTextElideMode(Qt::ElideMiddle);
+
+    m_copy = new QAction(tr("&Copy Value"), this);
+    m_copy->setShortcut(QKeySequence::Copy);
+    m_copy->setShortcutContext(Qt::WidgetShortcut);
+    m_copy->setToolTip(tr("Copy the selected value"));
+    addAction(m_copy);
+    setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(m_copy, &QAction::triggered, this, [this] {
+        if (const QTreeWidgetItem *item = currentItem())
+            QGuiApplication::clipboard()->setText(item->text(1));
+    });
 }
 
 QString CertificateTree::formatTime(const QDateTime &utc)
@@ -46,17 +60,34 @@ void CertificateTree::clearAll()
     m_chain.clear();
 }
 
+void CertificateTree::fitFieldColumn()
+{
+    // The field names fit, but never at the cost of the values.
+    resizeColumnToContents(0);
+    const int most = qMax(viewport()->width() * 2 / 5, fontMetrics().horizontalAdvance(QLatin1Char('M')) * 8);
+    if (columnWidth(0) > most)
+        setColumnWidth(0, most);
+}
+
+void CertificateTree::resizeEvent(QResizeEvent *event)
+{
+    QTreeWidget::resizeEvent(event);
+    fitFieldColumn();
+}
+
 void CertificateTree::setDetails(const TlsDetails &details)
 {
     clearAll();
     addSession(details);
     addChain(details.chain);
+    fitFieldColumn();
 }
 
 void CertificateTree::setChain(const QList<CertificateInfo> &chain)
 {
     clearAll();
     addChain(chain);
+    fitFieldColumn();
 }
 
 void CertificateTree::setRejected(const QList<TlsProblem> &problems, const QList<CertificateInfo> &chain)
@@ -64,6 +95,7 @@ void CertificateTree::setRejected(const QList<TlsProblem> &problems, const QList
     clearAll();
     addProblems(problems);
     addChain(chain);
+    fitFieldColumn();
 }
 
 int CertificateTree::selectedCertificate() const

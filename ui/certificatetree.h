@@ -27,6 +27,9 @@ public:
     void clearAll();
 
     const QList<CertificateInfo> &certificates() const { return m_chain; }
+    // Copy (Ctrl+C, and in the context menu): the current row's value, e.g.
+    // a whole fingerprint the column shows elided.
+    QAction *copyAction() const { return m_copy; }
     // The certificate the current item belongs to (its node or one of its
     // fields); -1 when none is selected.
     int selectedCertificate() const;
@@ -36,7 +39,11 @@ public:
     // "EC, 256 bits"
     static QString formatKey(const CertificateInfo &info);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    void fitFieldColumn();
     void addSession(const TlsDetails &details);
     void addProblems(const QList<TlsProblem> &problems);
     void addChain(const QList<CertificateInfo> &chain);
@@ -44,4 +51,5 @@ private:
                             int certificate = -1);
 
     QList<CertificateInfo> m_chain;
+    QAction *m_copy = nullptr;
 };

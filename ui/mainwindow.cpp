@@ -12,6 +12,7 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QPlainTextEdit>
+#include <QScreen>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
@@ -218,7 +219,18 @@ void MainWindow::connectParts()
     connect(&m_session, &Session::transcriptStarted, this, &MainWindow::onTranscriptStarted);
 
     connect(m_tls, &TlsControl::panelUpdated, this, [this] {
-        m_certificateDock->show();
+        if (m_certificateDock->isHidden()) {
+            // The window grows to make room for the panel where the screen
+            // allows, rather than squeezing the transcript.
+            const int wanted = m_certificates->sizeHint().width();
+            if (!isMaximized() && !isFullScreen() && !m_certificateDock->isFloating() && screen()) {
+                const int room = screen()->availableGeometry().width() - frameGeometry().width();
+                if (room > 0)
+                    resize(width() + qMin(room, wanted), height());
+            }
+            m_certificateDock->show();
+            resizeDocks({m_certificateDock}, {qMin(wanted, width() / 2)}, Qt::Horizontal);
+        }
         m_certificateDock->raise();
     });
     connect(m_tls, &TlsControl::reconnectRequested, this, &MainWindow::connectToHost);

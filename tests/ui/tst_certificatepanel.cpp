@@ -2,6 +2,8 @@
 // `openssl s_server` (certificates made in the test): the session node, one
 // node per certificate with every field, the rejection reasons, and Export
 // PEM to a private file.
+#include <QAction>
+#include <QClipboard>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -135,6 +137,11 @@ void CertificatePanelTest::showsTheHandshake()
     tree->setCurrentItem(row(peer, QStringLiteral("Key")));
     QCOMPARE(tree->selectedCertificate(), 0);
     QVERIFY(panel.exportButton()->isEnabled());
+
+    // The whole fingerprint, however narrow the column.
+    tree->setCurrentItem(row(peer, QStringLiteral("SHA-256")));
+    tree->copyAction()->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), TlsSettings::formatFingerprint(m_certificate.sha256()));
 
     panel.clear();
     QCOMPARE(tree->topLevelItemCount(), 0);
