@@ -138,8 +138,9 @@ bool Session::startHandshake(qint64 alreadyDiscarded)
     discarded += drainKernelBuffer(int(socket->socketDescriptor()));
     if (discarded > 0) {
         m_transcript->appendEvent(TranscriptEvent::plaintextDiscarded(),
-                                  tr("%n plain-text byte(s) received before the TLS handshake discarded", nullptr,
-                                     int(qMin<qint64>(discarded, std::numeric_limits<int>::max()))));
+                                  discarded == 1 ? tr("1 plain-text byte received before the TLS handshake discarded")
+                                                 : tr("%1 plain-text bytes received before the TLS handshake discarded")
+                                                       .arg(discarded));
     }
     if (!QSslSocket::supportsSsl()) {
         fail(Error::TlsHandshakeFailed, tr("TLS is not available: no TLS library (OpenSSL 3) was found"));

@@ -14,6 +14,8 @@ packages=(
     libqt6svg6 fonts-dejavu-core
     # tests: `hexdump -C` is the reference for the hexdump export
     bsdextrautils
+    # tests: certificates made with the openssl CLI, and `openssl s_server` as a TLS peer
+    openssl
 )
 
 export DEBIAN_FRONTEND=noninteractive
