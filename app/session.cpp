@@ -253,7 +253,8 @@ bool Session::send(const QByteArray &bytes, QString *whyNot)
 {
     if (m_state != State::Connected || !m_socket) {
         if (whyNot) {
-            *whyNot = m_state == State::Closing ? tr("Not sent: the connection is closing.")
+            *whyNot = m_state == State::Closing       ? tr("Not sent: the connection is closing.")
+                : m_state == State::Handshaking ? tr("Not sent: the TLS handshake is not finished.")
                                                 : tr("Not sent: not connected. Connect first.");
         }
         return false;

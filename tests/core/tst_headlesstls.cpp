@@ -1,9 +1,16 @@
 // End to end: `socketeer --headless` with TLS options against openssl
 // s_server and a small SMTP server, on loopback.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <QDeadlineTimer>
+
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,6 +53,7 @@ private Q_SLOTS:
     void clientCertificateGiven();
     void encryptedKeyFromEnvironment();
     void encryptedKeyWithoutPassphraseNorTerminal();
+    void passphraseAskedOnTheTerminalWithoutEcho();
     void wrongPassphraseIsAFileError();
     void caFileCheckedBeforeConnecting();
     void notTlsExitsEight();
@@ -254,6 +262,73 @@ void TestHeadlessTls::encryptedKeyWithoutPassphraseNorTerminal()
                            environment, true);
     QCOMPARE(result.exitCode, toInt(ExitCode::FileError));
     QVERIFY2(result.err.contains("is encrypted: set SOCKETEER_KEY_PASSPHRASE"), result.err.constData());
+}
+
+void TestHeadlessTls::passphraseAskedOnTheTerminalWithoutEcho()
+{
+    OpensslServer server;
+    QVERIFY(startServer(server, QStringLiteral("server"),
+                        {QStringLiteral("-Verify"), QStringLiteral("1"), QStringLiteral("-CAfile"), pem(QStringLiteral("ca"))}));
+    // A pseudo-terminal becomes the program's controlling terminal.
+    const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    QVERIFY(master >= 0);
+    QVERIFY(::grantpt(master) == 0 && ::unlockpt(master) == 0);
+    const QByteArray terminal = ::ptsname(master);
+    // Held open here too, so that the master does not hang up before the child opens its side.
+    const int parentSide = ::open(terminal.constData(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    const auto closeTerminal = qScopeGuard([&] {
+        if (parentSide >= 0)
+            ::close(parentSide);
+        ::close(master);
+    });
+    QVERIFY(parentSide >= 0);
+    QProcess process;
+    process.setProgram(QStringLiteral(SOCKETEER_BINARY));
+    process.setArguments(headless(server.port(), {QStringLiteral("--tls"), QStringLiteral("--ca"), pem(QStringLiteral("ca")),
+                                                  QStringLiteral("--cert"), pem(QStringLiteral("client")), QStringLiteral("--key"),
+                                                  m_dir.filePath(QStringLiteral("client-encrypted.key")),
+                                                  QStringLiteral("--send"), httpGet}));
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("SOCKETEER_KEY_PASSPHRASE"));
+    process.setProcessEnvironment(environment);
+    process.setChildProcessModifier([terminal] {
+        ::setsid();
+        const int slave = ::open(terminal.constData(), O_RDWR);
+        if (slave >= 0) {
+            ::ioctl(slave, TIOCSCTTY, 0);
+            ::close(slave);
+        }
+    });
+    process.start();
+    QVERIFY(process.waitForStarted());
+
+    // Read the terminal until the prompt shows, then type the passphrase.
+    QByteArray screen;
+    QDeadlineTimer deadline(60000);
+    while (!screen.contains("Passphrase for ") || !screen.endsWith(": ")) {
+        struct pollfd readable = {master, POLLIN, 0};
+        QVERIFY2(!deadline.hasExpired() && ::poll(&readable, 1, int(deadline.remainingTime())) == 1, screen.constData());
+        char buffer[256];
+        const ssize_t n = ::read(master, buffer, sizeof buffer);
+        QVERIFY(n > 0);
+        screen.append(buffer, qsizetype(n));
+    }
+    QVERIFY(screen.contains(QFileInfo(m_dir.filePath(QStringLiteral("client-encrypted.key"))).fileName().toLatin1()));
+    const QByteArray typed = Certificates::passphrase() + '\n';
+    QCOMPARE(::write(master, typed.constData(), size_t(typed.size())), ssize_t(typed.size()));
+
+    QSignalSpy finished(&process, &QProcess::finished);
+    QVERIFY(process.state() == QProcess::NotRunning || finished.wait(60000));
+    const QByteArray out = process.readAllStandardOutput();
+    QCOMPARE(process.exitCode(), toInt(ExitCode::Success));
+    QVERIFY2(out.contains("Socketeer Test Client"), process.readAllStandardError().constData());
+    // Whatever else reached the terminal, the passphrase was not echoed.
+    char buffer[4096];
+    ::fcntl(master, F_SETFL, ::fcntl(master, F_GETFL) | O_NONBLOCK);
+    const ssize_t rest = ::read(master, buffer, sizeof buffer);
+    if (rest > 0)
+        screen.append(buffer, qsizetype(rest));
+    QVERIFY2(!screen.contains(Certificates::passphrase()), screen.constData());
 }
 
 void TestHeadlessTls::wrongPassphraseIsAFileError()

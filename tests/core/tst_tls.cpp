@@ -577,6 +577,7 @@ void TestTls::manualStartTlsDiscardsBufferedPlaintext()
     QVERIFY2(session.startTls(&whyNot), qPrintable(whyNot));
     QCOMPARE(session.state(), Session::State::Handshaking);
     QVERIFY(!session.send("too early", &whyNot));
+    QVERIFY2(whyNot.contains(QStringLiteral("handshake")), qPrintable(whyNot));
     QTRY_VERIFY_WITH_TIMEOUT(session.state() != Session::State::Handshaking, 30000);
     QVERIFY2(session.state() == Session::State::Connected, qPrintable(session.errorString()));
     QVERIFY(session.isEncrypted());
