@@ -84,6 +84,7 @@ private Q_SLOTS:
     void keyFiles();
     void caFileProblemsAreClear();
     void peerNotSpeakingTls();
+    void silentPeerTimesOutInTheHandshake();
     void smtpStartTls();
     void smtpStartTlsDiscardsInjectedPlaintext();
     void smtpWithoutStartTlsFails();
@@ -448,6 +449,21 @@ void TestTls::peerNotSpeakingTls()
     QVERIFY2(session.errorString().contains(QStringLiteral("does not seem to speak TLS")),
              qPrintable(session.errorString()));
     QVERIFY(!session.transcript()->hasData());
+}
+
+void TestTls::silentPeerTimesOutInTheHandshake()
+{
+    TestSupport::LoopbackServer server; // accepts and never answers
+    QVERIFY(server.listenLocal());
+    Session session;
+    session.setOptions(tlsOptions());
+    session.setConnectTimeout(300);
+    QSignalSpy stateSpy(&session, &Session::stateChanged);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Closed, 30000);
+    QCOMPARE(session.error(), Session::Error::ConnectTimeout);
+    QVERIFY2(session.errorString().contains(QStringLiteral("TLS handshake with 127.0.0.1:")), qPrintable(session.errorString()));
+    QVERIFY(states(stateSpy).contains(Session::State::Handshaking));
 }
 
 void TestTls::smtpStartTls()
