@@ -278,7 +278,8 @@ bool Session::send(const QByteArray &bytes, QString *whyNot)
 {
     if (m_state != State::Connected || (!m_socket && !m_datagram) || m_finishSending) {
         if (whyNot) {
-            *whyNot = m_state == State::Closing ? tr("Not sent: the connection is closing.")
+            *whyNot = m_state == State::Closing       ? tr("Not sent: the connection is closing.")
+                : m_state == State::Handshaking ? tr("Not sent: the TLS handshake is not finished.")
                 : m_finishSending               ? tr("Not sent: the sending side is closed (half-close).")
                                                 : tr("Not sent: not connected. Connect first.");
         }

@@ -216,10 +216,12 @@ private:
     QSslSocket *sslSocket() const;
     // TCP is up and the options ask for TLS: the SMTP exchange, or the handshake.
     void beginTlsPhase();
-    // Discards buffered plain text (`alreadyDiscarded` bytes were dropped by
-    // the caller), loads the files and starts the handshake; Handshaking.
-    // false if the session ended or restarted meanwhile.
-    bool startHandshake(qint64 alreadyDiscarded);
+    // Loads the files and starts the handshake; Handshaking. An upgrade
+    // first discards the plain text buffered so far (`alreadyDiscarded`
+    // bytes were dropped by the caller). false if the session ended or
+    // restarted meanwhile.
+    enum class TlsStart { Direct, Upgrade };
+    bool startHandshake(TlsStart how, qint64 alreadyDiscarded = 0);
     void onSmtpReadyRead();
     void onSslErrors(const QList<QSslError> &errors);
     void finishHandshake();

@@ -65,14 +65,14 @@ bool Session::startTls(QString *whyNot)
     }
     m_idleTimer.stop();
     m_connectTimer.start(m_connectTimeoutMs); // bounds the handshake
-    startHandshake(0);
+    startHandshake(TlsStart::Upgrade);
     return true;
 }
 
 void Session::beginTlsPhase()
 {
     if (m_activeOptions.tls.startTls != TlsSettings::StartTls::Smtp) {
-        startHandshake(0);
+        startHandshake(TlsStart::Direct);
         return;
     }
     const QHostAddress local = m_socket->localAddress();
@@ -119,12 +119,12 @@ void Session::onSmtpReadyRead()
         return;
     case SmtpStartTls::Step::Action::Upgrade:
         m_smtp.reset();
-        startHandshake(leftover);
+        startHandshake(TlsStart::Upgrade, leftover);
         return;
     }
 }
 
-bool Session::startHandshake(qint64 alreadyDiscarded)
+bool Session::startHandshake(TlsStart how, qint64 alreadyDiscarded)
 {
     QSslSocket *socket = sslSocket();
     const QString endpoint = formatEndpoint(m_peerAddress, m_port);
@@ -132,14 +132,20 @@ bool Session::startHandshake(qint64 alreadyDiscarded)
         fail(Error::TlsHandshakeFailed, tr("TLS with %1: not a TCP connection").arg(endpoint));
         return false;
     }
-    // Plain text that arrived before the handshake starts, in Qt's buffer or
-    // the kernel's, is not protected: it must never reach the user as if it were.
-    qint64 discarded = alreadyDiscarded + socket->readAll().size();
-    discarded += drainKernelBuffer(int(socket->socketDescriptor()));
+    // At an upgrade, plain text that arrived before the handshake starts, in
+    // Qt's buffer or the kernel's, is not protected: it must never reach the
+    // user as if it were. (With TLS from the start, whatever the peer sent
+    // is left to the handshake, which then fails: not a TLS peer.)
+    qint64 discarded = alreadyDiscarded;
+    if (how == TlsStart::Upgrade) {
+        discarded += socket->readAll().size();
+        discarded += drainKernelBuffer(int(socket->socketDescriptor()));
+    }
     if (discarded > 0) {
         m_transcript->appendEvent(TranscriptEvent::plaintextDiscarded(),
-                                  tr("%n plain-text byte(s) received before the TLS handshake discarded", nullptr,
-                                     int(qMin<qint64>(discarded, std::numeric_limits<int>::max()))));
+                                  discarded == 1 ? tr("1 plain-text byte received before the TLS handshake discarded")
+                                                 : tr("%1 plain-text bytes received before the TLS handshake discarded")
+                                                       .arg(discarded));
     }
     if (!QSslSocket::supportsSsl()) {
         fail(Error::TlsHandshakeFailed, tr("TLS is not available: no TLS library (OpenSSL 3) was found"));

@@ -14,7 +14,7 @@ packages=(
     libqt6svg6 fonts-dejavu-core
     # tests: `hexdump -C` is the reference for the hexdump export
     bsdextrautils
-    # tests: certificates and a TLS peer (openssl req, openssl s_server)
+    # tests: certificates made with the openssl CLI, and `openssl s_server` as a TLS peer
     openssl
 )
 
