@@ -14,6 +14,8 @@ packages=(
     libqt6svg6 fonts-dejavu-core
     # tests: `hexdump -C` is the reference for the hexdump export
     bsdextrautils
+    # tests: real peers on loopback (UDP echo, half-close), SOCKS5 and HTTP CONNECT proxies
+    socat microsocks tinyproxy
 )
 
 export DEBIAN_FRONTEND=noninteractive
