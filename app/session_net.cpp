@@ -135,7 +135,7 @@ void Session::onDatagram(const QByteArray &bytes, const QHostAddress &from, quin
     const QString source = formatEndpoint(from, fromPort);
     m_bytesReceived += bytes.size();
     if (bytes.isEmpty())
-        m_transcript->appendEvent(QStringLiteral("empty_datagram"), source);
+        m_transcript->appendEvent(TranscriptEvent::emptyDatagram(), source);
     else
         m_transcript->appendData(Transcript::Direction::Received, bytes, source);
     restartIdleTimer();

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void headlessProxyErrorsExitNine_data();
     void headlessProxyErrorsExitNine();
     void headlessPasswordNeverShown();
+    void headlessSystemProxy();
 
 private:
     QString socks(bool withUser, const QString &password = QStringLiteral("s3cret")) const;
@@ -329,6 +330,35 @@ void TestProxy::headlessPasswordNeverShown()
     QVERIFY2(text.contains("* through proxy socks5://alice@127.0.0.1:"), text.constData());
     QVERIFY(!text.contains("wrong-s3cret"));
     QVERIFY(!process.readAllStandardError().contains("wrong-s3cret"));
+}
+
+void TestProxy::headlessSystemProxy()
+{
+    // Debian's Qt asks libproxy, which reads http_proxy from the environment
+    // when no desktop proxy setting exists.
+    const QString saved = m_dir.filePath(QStringLiteral("system.txt"));
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : environment.keys()) {
+        if (name.endsWith(QLatin1String("_proxy"), Qt::CaseInsensitive))
+            environment.remove(name);
+    }
+    environment.insert(QStringLiteral("http_proxy"), socks(false));
+    process.setProcessEnvironment(environment);
+    LoopbackServer target;
+    target.setEcho(true);
+    target.setCloseAfterReceiving(2);
+    QVERIFY(target.listenLocal());
+    QVERIFY(runHeadless(process, {QStringLiteral("--proxy"), QStringLiteral("system"), QStringLiteral("127.0.0.1"),
+                                  QString::number(target.serverPort()), QStringLiteral("--send"), QStringLiteral("hi"),
+                                  QStringLiteral("--save"), saved}));
+    QCOMPARE(process.readAllStandardError(), QByteArray());
+    QCOMPARE(process.exitCode(), 0);
+    QCOMPARE(process.readAllStandardOutput(), QByteArray("hi"));
+    QFile file(saved);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY2(text.contains(QByteArray("* through proxy " + socks(false).toUtf8() + "\n")), text.constData());
 }
 
 QTEST_GUILESS_MAIN(TestProxy)

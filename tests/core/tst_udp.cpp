@@ -81,6 +81,7 @@ private Q_SLOTS:
     void datagramsInOrderWithSources();
     void secondSourceIsShown();
     void largestDatagramArrivesWhole();
+    void emptyDatagramIsRecorded();
     void tooLargeIsReportedAndSessionGoesOn();
     void portUnreachableEndsWithRefused();
     void bindsChosenLocalPort();
@@ -222,6 +223,29 @@ void TestUdp::largestDatagramArrivesWhole()
     const auto in = chunks(*session.transcript(), Transcript::Direction::Received);
     QCOMPARE(in.size(), 1); // one datagram, one chunk
     QCOMPARE(in.at(0).first.size(), 65507);
+    session.abort();
+}
+
+void TestUdp::emptyDatagramIsRecorded()
+{
+    QUdpSocket peer;
+    QVERIFY(peer.bind(QHostAddress::LocalHost, 0));
+    Session session;
+    session.setOptions(udpOptions());
+    QSignalSpy datagrams(&session, &Session::datagramReceived);
+    QSignalSpy received(&session, &Session::received);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), peer.localPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QVERIFY(session.send("ping"));
+    QTRY_VERIFY(peer.hasPendingDatagrams());
+    const QNetworkDatagram request = peer.receiveDatagram();
+    peer.writeDatagram(request.makeReply(QByteArray()));
+    peer.writeDatagram(request.makeReply("after"));
+    QTRY_COMPARE(datagrams.size(), 2);
+    QCOMPARE(datagrams.at(0).at(0).toByteArray(), QByteArray());
+    QCOMPARE(received.size(), 1); // no bytes, nothing to pass on
+    QCOMPARE(events(*session.transcript(), TranscriptEvent::emptyDatagram()),
+             QStringList{QStringLiteral("127.0.0.1:%1").arg(peer.localPort())});
     session.abort();
 }
 
