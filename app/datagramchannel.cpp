@@ -141,20 +141,20 @@ DatagramChannel::SendResult DatagramChannel::send(const QByteArray &datagram, QS
 void DatagramChannel::onReadyRead()
 {
     const QPointer<DatagramChannel> self(this);
-    bool any = false;
+    bool complete = false; // every readiness answered by a datagram
     while (m_socket && m_socket->hasPendingDatagrams()) {
         // Sized by pendingDatagramSize(): the whole datagram, never cut.
         m_inCall = true;
         const QNetworkDatagram datagram = m_socket->receiveDatagram();
         m_inCall = false;
-        if (!datagram.isValid())
+        complete = datagram.isValid();
+        if (!complete)
             break;
-        any = true;
         Q_EMIT datagramReceived(datagram.data(), datagram.senderAddress(), quint16(datagram.senderPort()));
         if (!self || !m_socket)
             return;
     }
-    if (!any && m_socket && readErrorQueue())
+    if (!complete && m_socket && readErrorQueue())
         rearm();
 }
 

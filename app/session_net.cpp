@@ -36,6 +36,7 @@ bool Session::prepareSocket()
     if (bindAddress.isNull() && bindPort == 0)
         return true;
     if (isProxied()) {
+        releaseSocket(); // never opened: nothing to read from it
         fail(Error::SocketError, tr("A local address or port cannot be chosen for a connection through a proxy"));
         return false;
     }
@@ -44,8 +45,9 @@ bool Session::prepareSocket()
     const QHostAddress local = !bindAddress.isNull() ? bindAddress
                                                      : QHostAddress(v6 ? QHostAddress::AnyIPv6 : QHostAddress::AnyIPv4);
     if (!m_socket->bind(local, bindPort)) {
-        fail(Error::SocketError,
-             tr("Cannot bind to %1: %2").arg(formatEndpoint(local, bindPort), m_socket->errorString()));
+        const QString why = m_socket->errorString();
+        releaseSocket();
+        fail(Error::SocketError, tr("Cannot bind to %1: %2").arg(formatEndpoint(local, bindPort), why));
         return false;
     }
     return true;
@@ -133,7 +135,7 @@ void Session::onDatagram(const QByteArray &bytes, const QHostAddress &from, quin
     const QString source = formatEndpoint(from, fromPort);
     m_bytesReceived += bytes.size();
     if (bytes.isEmpty())
-        m_transcript->appendEvent(QStringLiteral("empty_datagram"), source);
+        m_transcript->appendEvent(TranscriptEvent::emptyDatagram(), source);
     else
         m_transcript->appendData(Transcript::Direction::Received, bytes, source);
     restartIdleTimer();

@@ -136,4 +136,5 @@ inline QString proxy() { return QStringLiteral("proxy"); }                 // de
 inline QString bound() { return QStringLiteral("bound"); }                 // detail: local "address:port"
 inline QString halfClosed() { return QStringLiteral("half_closed"); }      // our sending side is closed (FIN sent)
 inline QString sendFailed() { return QStringLiteral("send_failed"); }      // detail: why; the session goes on
+inline QString emptyDatagram() { return QStringLiteral("empty_datagram"); } // detail: its source
 } // namespace TranscriptEvent

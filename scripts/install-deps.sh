@@ -16,6 +16,8 @@ packages=(
     bsdextrautils
     # tests: certificates made with the openssl CLI, and `openssl s_server` as a TLS peer
     openssl
+    # tests: real peers on loopback (UDP echo, half-close), SOCKS5 and HTTP CONNECT proxies
+    socat microsocks tinyproxy
 )
 
 export DEBIAN_FRONTEND=noninteractive
