@@ -334,6 +334,10 @@ QString ConnectionOptionsDialog::problem() const
             return tr("Enter the proxy's host.");
         if (m_proxyPort->value() == 0)
             return tr("Enter the proxy's port.");
+        if (!m_bindAddress->text().trimmed().isEmpty() || m_bindPort->value() != 0
+            || current<ConnectionOptions::Family>(m_family) != ConnectionOptions::Family::Any)
+            return tr("Through a proxy, the proxy connects and resolves: leave the local address, port and "
+                      "address family unset.");
     }
     const bool cert = !m_certFile->text().trimmed().isEmpty();
     const bool key = !m_keyFile->text().trimmed().isEmpty();

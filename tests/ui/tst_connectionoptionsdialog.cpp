@@ -61,9 +61,6 @@ void ConnectionOptionsDialogTest::init()
 void ConnectionOptionsDialogTest::everyFieldRoundTrips()
 {
     ConnectionOptions options;
-    options.family = ConnectionOptions::Family::IPv6;
-    options.bindAddress = QHostAddress(QStringLiteral("::1"));
-    options.bindPort = 4000;
     options.halfClose = true;
     options.proxy.type = ProxySettings::Type::Socks5;
     options.proxy.host = QStringLiteral("proxy.example");
@@ -83,6 +80,13 @@ void ConnectionOptionsDialogTest::everyFieldRoundTrips()
     dialog.setOptions(options);
     QCOMPARE(dialog.problem(), QString());
     QVERIFY(ok(dialog)->isEnabled());
+    QCOMPARE(dialog.options(), options);
+    options.proxy.type = ProxySettings::Type::None;
+    options.family = ConnectionOptions::Family::IPv6;
+    options.bindAddress = QHostAddress(QStringLiteral("::1"));
+    options.bindPort = 4000;
+    dialog.setOptions(options);
+    QCOMPARE(dialog.problem(), QString());
     QCOMPARE(dialog.options(), options);
     QCOMPARE(dialog.proxyPasswordEdit()->echoMode(), QLineEdit::Password);
     QCOMPARE(dialog.alpnEdit()->text(), QStringLiteral("h2, http/1.1"));
@@ -191,6 +195,12 @@ void ConnectionOptionsDialogTest::udpDisablesWhatDoesNotApply()
     ConnectionOptionsDialog dialog(&m_dialogs);
     dialog.setOptions(options);
     QVERIFY(dialog.proxyHostEdit()->isEnabled());
+    // As on the command line: no local bind or family through a proxy.
+    dialog.familyBox()->setCurrentIndex(dialog.familyBox()->findText(QStringLiteral("IPv4 only")));
+    QVERIFY(dialog.problem().contains(QStringLiteral("proxy connects and resolves")));
+    QVERIFY(!ok(dialog)->isEnabled());
+    dialog.familyBox()->setCurrentIndex(0);
+    QVERIFY(ok(dialog)->isEnabled());
     dialog.transportBox()->setCurrentIndex(dialog.transportBox()->findText(QStringLiteral("UDP")));
     QVERIFY(!dialog.halfCloseBox()->isEnabled());
     QVERIFY(!dialog.proxyTypeBox()->isEnabled());
