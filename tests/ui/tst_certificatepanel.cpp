@@ -79,7 +79,8 @@ TlsDetails CertificatePanelTest::handshake(quint16 port, QList<TlsProblem> *prob
         }
         socket.ignoreSslErrors(errors); // this test's own probe, not the program
     });
-    socket.connectToHostEncrypted(QStringLiteral("localhost"), port);
+    // By address: no dependence on how this machine resolves "localhost".
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port, QStringLiteral("localhost"));
     if (!QTest::qWaitFor([&] { return socket.isEncrypted() || socket.state() == QAbstractSocket::UnconnectedState; },
                          60000)
         || !socket.isEncrypted())

@@ -105,6 +105,11 @@ std::unique_ptr<StartupAutomationTest::Run> StartupAutomationTest::start(const C
     auto run = std::make_unique<Run>();
     run->settings = std::make_unique<AppSettings>(m_dir->filePath(QStringLiteral("settings.ini")));
     run->window = std::make_unique<MainWindow>(run->settings.get(), &run->dialogs);
+    // "localhost" is 127.0.0.1 here, whatever this machine's hosts file says.
+    run->window->session()->setResolver([](const QString &host) {
+        return host == QLatin1String("localhost") ? QList<QHostAddress>{QHostAddress(QHostAddress::LocalHost)}
+                                                  : QList<QHostAddress>{};
+    });
     if (!options.host.isEmpty())
         run->window->setEndpoint(options.host, options.port);
     run->automation = std::make_unique<StartupAutomation>(run->window.get(), options);
