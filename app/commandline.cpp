@@ -363,6 +363,16 @@ bool readConnection(const QCommandLineParser &parser, ConnectionOptions *connect
             *error = QStringLiteral("--proxy works with TCP only, not with --udp");
             return false;
         }
+        // The proxy opens the connection and looks the name up itself.
+        if (parser.isSet(Name::bind)) {
+            *error = QStringLiteral("--bind cannot be used with --proxy: the proxy opens the connection");
+            return false;
+        }
+        if (result.family != ConnectionOptions::Family::Any) {
+            *error = QStringLiteral("%1 cannot be used with --proxy: the proxy resolves the host name")
+                         .arg(result.family == ConnectionOptions::Family::IPv4 ? QStringLiteral("-4") : QStringLiteral("-6"));
+            return false;
+        }
     }
 
     if (parser.isSet(Name::halfClose)) {

@@ -102,6 +102,9 @@ HeadlessRunner::HeadlessRunner(const CommandLineOptions &options, QObject *paren
     connect(&m_session, &Session::received, this, &HeadlessRunner::onReceived);
     connect(&m_session, &Session::bytesWritten, this, &HeadlessRunner::onBytesWritten);
     connect(&m_session, &Session::finished, this, &HeadlessRunner::onSessionFinished);
+    connect(&m_session, &Session::encrypted, this, [this](const TlsDetails &details) {
+        diagnostic(tr("TLS: %1").arg(details.summary()));
+    });
 }
 
 HeadlessRunner::~HeadlessRunner()
@@ -164,6 +167,13 @@ void HeadlessRunner::start()
         }
     }
 
+    if (m_options.connection.tls.enabled) {
+        ExitCode code = ExitCode::FileError;
+        if (!prepareTls(&code)) {
+            QTimer::singleShot(0, this, [this, code] { end(code); });
+            return;
+        }
+    }
     if (m_options.connection.tls.insecure)
         diagnostic(tr("warning: --insecure: the peer's certificate is not verified; anyone on the path can read "
                       "and change this connection"));
@@ -197,25 +207,43 @@ void HeadlessRunner::onStateChanged(Session::State state)
 void HeadlessRunner::sendQueued()
 {
     for (const QByteArray &bytes : std::as_const(m_pending)) {
-        QString whyNot;
-        if (!m_session.send(bytes, &whyNot)) {
-            diagnostic(whyNot);
+        if (!sendOrStop(bytes))
             break;
-        }
     }
     m_pending.clear();
+    // --half-close: after the last send, unless standard input follows.
+    if (m_options.connection.halfClose && !m_options.forwardStdin && m_session.state() == Session::State::Connected)
+        m_session.finishSending();
+}
+
+bool HeadlessRunner::sendOrStop(const QByteArray &bytes)
+{
+    QString whyNot;
+    if (m_session.send(bytes, &whyNot))
+        return true;
+    diagnostic(whyNot);
+    // A datagram that cannot go out (too large, refused) ends a UDP run
+    // with its error's exit code; a TCP session reports its own end.
+    if (m_options.connection.transport == ConnectionOptions::Transport::Udp
+        && m_session.lastSendError() != Session::Error::None)
+        stopWith(exitCodeForError(m_session.lastSendError()), whyNot);
+    return false;
 }
 
 void HeadlessRunner::onStdinReadable()
 {
     char buffer[64 * 1024];
-    const ssize_t n = ::read(stdinFd, buffer, sizeof buffer);
+    // UDP: each read is one datagram, at most what UDP over IPv4 carries.
+    const bool udp = m_options.connection.transport == ConnectionOptions::Transport::Udp;
+    const ssize_t n = ::read(stdinFd, buffer, udp ? 65507 : sizeof buffer);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return;
     if (n <= 0) {
         // End of input: keep receiving until the peer closes (or a limit hits).
         m_stdinDone = true;
         m_stdinNotifier->setEnabled(false);
+        if (n == 0 && m_options.connection.halfClose)
+            m_session.finishSending();
         if (n < 0) {
             const QString why = tr("cannot read standard input: %1").arg(errnoText());
             diagnostic(why);
@@ -223,9 +251,7 @@ void HeadlessRunner::onStdinReadable()
         }
         return;
     }
-    QString whyNot;
-    if (!m_session.send(QByteArray(buffer, qsizetype(n)), &whyNot)) {
-        diagnostic(whyNot);
+    if (!sendOrStop(QByteArray(buffer, qsizetype(n)))) {
         m_stdinDone = true;
         m_stdinNotifier->setEnabled(false);
         return;
@@ -288,6 +314,8 @@ void HeadlessRunner::onSessionFinished(Session::EndReason reason)
     }
     if (reason == Session::EndReason::Error) {
         diagnostic(m_session.errorString());
+        if (m_session.error() == Session::Error::CertificateRejected)
+            explainRejection();
         end(exitCodeForError(m_session.error()));
         return;
     }

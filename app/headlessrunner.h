@@ -50,6 +50,13 @@ private:
     void onBytesWritten();
     void onSignal();
     void sendQueued();
+    // TLS files and the key's passphrase, before any traffic (headlesstls.cpp).
+    // false after a diagnostic: the run ends with *code.
+    bool prepareTls(ExitCode *code);
+    // The reasons of a rejected certificate, one line each, and how to trust it.
+    void explainRejection();
+    // Sends, or reports why not (and ends a UDP run); false if not sent.
+    bool sendOrStop(const QByteArray &bytes);
     void diagnostic(const QString &line);
     // Ends the run early with `code`, closing the session first; `why` goes
     // into the transcript.

@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include <QHostInfo>
-#include <QTcpSocket>
+#include <QSslSocket>
 
 #include "logging.h"
+#include "netsupport.h"
+#include "tlsconfig.h"
 
 Session::Session(QObject *parent)
     : QObject(parent)
@@ -112,16 +114,21 @@ bool Session::connectToHost(const QString &host, quint16 port)
     m_tlsDetails = TlsDetails();
     m_tlsProblems.clear();
     m_rejectedChain.clear();
+    m_smtp.reset();
+    m_tlsEstablished = false;
+    m_lastSendError = Error::None;
+    m_finishSending = m_halfClosed = false;
 
     m_transcript = std::make_shared<Transcript>();
     m_transcript->setPeer(m_host, m_port);
     m_transcript->start();
     m_transcript->appendEvent(TranscriptEvent::connecting(), formatEndpoint(m_host, port));
     m_connectTimer.start(m_connectTimeoutMs);
+    chooseProxy();
 
     const quint64 generation = m_generation;
     const QHostAddress literal(m_host);
-    const State first = literal.isNull() ? State::LookingUp : State::Connecting;
+    const State first = literal.isNull() && !isProxied() ? State::LookingUp : State::Connecting;
     m_state = first;
     Q_EMIT transcriptStarted(m_transcript);
     if (generation != m_generation || m_state != first)
@@ -130,9 +137,14 @@ bool Session::connectToHost(const QString &host, quint16 port)
     if (generation != m_generation || m_state != first)
         return true;
 
-    if (!literal.isNull()) {
+    if (isProxied()) {
+        tryNextAddress(); // the proxy looks the name up
+    } else if (!literal.isNull()) {
         m_addresses = {literal};
-        tryNextAddress();
+        if (NetSupport::isUsable(literal, m_activeOptions))
+            tryNextAddress();
+        else
+            later([this] { fail(Error::HostNotFound, NetSupport::noUsableAddressMessage(m_host, m_addresses, m_activeOptions)); });
     } else if (m_host.isEmpty()) {
         later([this] { onLookedUp({}, false); });
     } else if (m_resolver) {
@@ -157,11 +169,15 @@ void Session::onLookedUp(const QList<QHostAddress> &addresses, bool found)
         fail(Error::HostNotFound, tr("Host not found: %1").arg(m_host));
         return;
     }
-    m_addresses = addresses;
     QStringList names;
-    for (const QHostAddress &address : std::as_const(m_addresses))
+    for (const QHostAddress &address : addresses)
         names << address.toString();
     m_transcript->appendEvent(TranscriptEvent::lookedUp(), names.join(QLatin1String(", ")));
+    m_addresses = NetSupport::usableAddresses(addresses, m_activeOptions); // -4, -6, family of --bind
+    if (m_addresses.isEmpty()) {
+        fail(Error::HostNotFound, NetSupport::noUsableAddressMessage(m_host, addresses, m_activeOptions));
+        return;
+    }
     const quint64 generation = m_generation;
     Q_EMIT hostResolved(m_addresses);
     if (generation != m_generation || m_state != State::LookingUp)
@@ -172,14 +188,20 @@ void Session::onLookedUp(const QList<QHostAddress> &addresses, bool found)
 
 void Session::tryNextAddress()
 {
-    if (m_nextAddress >= m_addresses.size()) {
+    // Through a proxy there is one attempt, by name.
+    if (isProxied() ? m_nextAddress > 0 : m_nextAddress >= m_addresses.size()) {
         fail(m_lastAttemptError == Error::None ? Error::SocketError : m_lastAttemptError, m_lastAttemptMessage);
         return;
     }
     releaseSocket();
-    const QHostAddress address = m_addresses.at(m_nextAddress++);
+    const QHostAddress address = isProxied() ? QHostAddress() : m_addresses.at(m_nextAddress);
+    ++m_nextAddress;
     m_peerAddress = address;
-    m_socket = new QTcpSocket(this);
+    if (m_activeOptions.transport == ConnectionOptions::Transport::Udp) {
+        startDatagram(address);
+        return;
+    }
+    m_socket = new QSslSocket(this); // unencrypted until asked, so STARTTLS can upgrade it
     connect(m_socket, &QTcpSocket::connected, this, &Session::onSocketConnected);
     connect(m_socket, &QTcpSocket::readyRead, this, &Session::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &Session::onSocketError);
@@ -187,22 +209,39 @@ void Session::tryNextAddress()
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this](qint64 written) {
         m_bytesSent += written;
         restartIdleTimer();
+        halfCloseWhenWritten();
         Q_EMIT bytesWritten(m_bytesSent);
     });
+    if (!prepareSocket()) // proxy, local bind
+        return;
     qCDebug(lcSession) << "connecting to" << address << m_port;
-    m_socket->connectToHost(address, m_port);
+    if (isProxied())
+        m_socket->connectToHost(m_host, m_port);
+    else
+        m_socket->connectToHost(address, m_port);
 }
 
 void Session::onSocketConnected()
 {
-    m_connectTimer.stop();
+    const bool tls = m_activeOptions.tls.enabled && m_activeOptions.transport == ConnectionOptions::Transport::Tcp;
+    if (!tls)
+        m_connectTimer.stop(); // with TLS it covers the handshake too
     // A duplicate of the descriptor outlives Qt's close, so that after the
     // peer goes away we can still ask the kernel whether it was FIN or RST.
     m_shadowFd = ::fcntl(int(m_socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_peerAddress = m_socket->peerAddress();
     const quint16 peerPort = m_socket->peerPort();
-    m_transcript->appendEvent(TranscriptEvent::connected(), formatEndpoint(m_peerAddress, peerPort));
+    recordConnected(peerPort);
+    if (tls) {
+        if (!setState(State::Handshaking))
+            return;
+        const quint64 generation = m_generation;
+        Q_EMIT connected(m_peerAddress, peerPort);
+        if (generation == m_generation && m_state == State::Handshaking)
+            beginTlsPhase();
+        return;
+    }
     if (!setState(State::Connected))
         return;
     restartIdleTimer(); // needs State::Connected
@@ -211,7 +250,8 @@ void Session::onSocketConnected()
 
 QByteArray Session::takeReceived()
 {
-    if (!m_socket)
+    // While Handshaking, nothing received is the peer's data yet.
+    if (!m_socket || m_state == State::Handshaking)
         return {};
     const QByteArray bytes = m_socket->readAll();
     if (!bytes.isEmpty()) {
@@ -224,6 +264,11 @@ QByteArray Session::takeReceived()
 
 void Session::onReadyRead()
 {
+    if (m_state == State::Handshaking) {
+        if (m_smtp)
+            onSmtpReadyRead();
+        return;
+    }
     const QByteArray bytes = takeReceived();
     if (!bytes.isEmpty())
         Q_EMIT received(bytes);
@@ -231,15 +276,19 @@ void Session::onReadyRead()
 
 bool Session::send(const QByteArray &bytes, QString *whyNot)
 {
-    if (m_state != State::Connected || !m_socket) {
+    if (m_state != State::Connected || (!m_socket && !m_datagram) || m_finishSending) {
         if (whyNot) {
-            *whyNot = m_state == State::Closing ? tr("Not sent: the connection is closing.")
+            *whyNot = m_state == State::Closing       ? tr("Not sent: the connection is closing.")
+                : m_state == State::Handshaking ? tr("Not sent: the TLS handshake is not finished.")
+                : m_finishSending               ? tr("Not sent: the sending side is closed (half-close).")
                                                 : tr("Not sent: not connected. Connect first.");
         }
         return false;
     }
     if (bytes.isEmpty())
         return true;
+    if (m_datagram)
+        return sendDatagram(bytes, whyNot);
     if (m_socket->write(bytes) != bytes.size()) {
         if (whyNot)
             *whyNot = tr("Not sent: %1").arg(m_socket->errorString());
@@ -255,9 +304,14 @@ void Session::disconnectFromHost()
     switch (m_state) {
     case State::LookingUp:
     case State::Connecting:
+    case State::Handshaking:
         abort();
         return;
     case State::Connected: {
+        if (m_datagram) { // nothing to flush, nobody to tell
+            abort();
+            return;
+        }
         m_idleTimer.stop();
         m_endReason = EndReason::ClosedByUser;
         m_transcript->appendEvent(TranscriptEvent::disconnected());
@@ -283,18 +337,6 @@ void Session::abort(const QString &why)
     end(EndReason::ClosedByUser, Error::None, QString(), recorded ? QString() : TranscriptEvent::disconnected(), why);
 }
 
-bool Session::startTls(QString *whyNot)
-{
-    if (whyNot)
-        *whyNot = tr("STARTTLS is not available yet.");
-    return false;
-}
-
-bool Session::isEncrypted() const
-{
-    return false;
-}
-
 bool Session::peerResetConnection() const
 {
     if (m_shadowFd < 0)
@@ -303,6 +345,8 @@ bool Session::peerResetConnection() const
     socklen_t length = sizeof soError;
     if (::getsockopt(m_shadowFd, SOL_SOCKET, SO_ERROR, &soError, &length) == 0 && soError == ECONNRESET)
         return true;
+    if (m_halfClosed)
+        return false; // after our own FIN, an orderly close also ends in CLOSE
 #ifdef TCP_INFO
     // After an orderly FIN the socket is in CLOSE_WAIT; a reset moves it to CLOSE.
     struct tcp_info info = {};
@@ -337,6 +381,11 @@ void Session::onSocketError()
             m_lastAttemptMessage = tr("Could not connect to %1: %2").arg(endpoint, socketMessage);
             break;
         }
+        if (isProxied()) { // whatever failed, the proxy says so (exit code 9)
+            m_lastAttemptError = Error::ProxyFailed;
+            m_lastAttemptMessage = NetSupport::proxyFailureMessage(socketError, socketMessage, m_proxy,
+                                                                   formatEndpoint(m_host, m_port));
+        }
         // Try the host's next address, if any, within the same connect timeout.
         if (m_nextAddress < m_addresses.size())
             m_transcript->appendEvent(TranscriptEvent::error(), m_lastAttemptMessage);
@@ -347,9 +396,16 @@ void Session::onSocketError()
         return;
     }
 
+    if (m_state == State::Handshaking) {
+        onHandshakeSocketError(socketError, socketMessage);
+        return;
+    }
     if (m_state != State::Connected && m_state != State::Closing)
         return;
-    if (socketError != QAbstractSocket::RemoteHostClosedError) {
+    if (m_tlsEstablished && TlsConfig::isTlsSocketError(socketError)) {
+        // TLS 1.3: a peer that refuses our client certificate says so after our side of the handshake.
+        fail(Error::TlsHandshakeFailed, TlsConfig::handshakeFailureMessage(endpoint, socketError, socketMessage));
+    } else if (socketError != QAbstractSocket::RemoteHostClosedError) {
         fail(Error::SocketError, tr("Socket error with %1: %2").arg(endpoint, socketMessage));
     } else if (peerResetConnection()) {
         fail(Error::ResetByPeer, tr("Connection reset by peer %1").arg(endpoint));
@@ -373,9 +429,22 @@ void Session::onSocketDisconnected()
 
 void Session::onConnectTimeout()
 {
+    const double seconds = m_connectTimeoutMs / 1000.0;
+    if (m_state == State::Handshaking) {
+        fail(Error::ConnectTimeout, tr("%1 with %2 timed out after %3 s")
+                                        .arg(m_smtp ? tr("STARTTLS exchange") : tr("TLS handshake"),
+                                             formatEndpoint(m_host, m_port))
+                                        .arg(seconds, 0, 'g', 3));
+        return;
+    }
     if (m_state != State::LookingUp && m_state != State::Connecting)
         return;
-    const double seconds = m_connectTimeoutMs / 1000.0;
+    if (isProxied()) {
+        fail(Error::ProxyFailed, tr("proxy %1 did not connect to %2 within %3 s")
+                                     .arg(NetSupport::proxyEndpoint(m_proxy), formatEndpoint(m_host, m_port))
+                                     .arg(seconds, 0, 'g', 3));
+        return;
+    }
     fail(Error::ConnectTimeout, tr("Connect to %1 timed out after %2 s")
                                     .arg(formatEndpoint(m_host, m_port))
                                     .arg(seconds, 0, 'g', 3));
@@ -431,6 +500,11 @@ void Session::end(EndReason reason, Error error, const QString &message, const Q
         if (generation != m_generation)
             return;
     }
+    if (error == Error::CertificateRejected) {
+        Q_EMIT certificateRejected(m_tlsProblems, m_rejectedChain);
+        if (generation != m_generation)
+            return;
+    }
     if (error != Error::None) {
         Q_EMIT errorOccurred(error, message);
         if (generation != m_generation)
@@ -454,6 +528,7 @@ void Session::releaseSocket()
         socket->setParent(nullptr);
         socket->deleteLater();
     }
+    releaseDatagram();
     if (m_shadowFd >= 0) {
         ::close(m_shadowFd);
         m_shadowFd = -1;

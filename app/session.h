@@ -5,15 +5,20 @@
 
 #include <QHostAddress>
 #include <QList>
+#include <QNetworkProxy>
 #include <QObject>
 #include <QString>
 #include <QTimer>
 
 #include "connectionoptions.h"
+#include "smtpstarttls.h"
 #include "tlsinfo.h"
 #include "transcript.h"
 
+class DatagramChannel;
 class QHostInfo;
+class QSslError;
+class QSslSocket;
 class QTcpSocket;
 class QUdpSocket;
 
@@ -93,6 +98,21 @@ public:
     bool send(const QByteArray &bytes, QString *whyNot = nullptr);
     // Bytes queued but not yet written to the socket.
     qint64 bytesToWrite() const;
+    // UDP: why the last send() was refused: DatagramTooLarge (the session
+    // goes on; the transcript records a "send_failed" event),
+    // ConnectionRefused (an ICMP "port unreachable" came back for an earlier
+    // datagram; the session ends with that error from the event loop),
+    // SocketError, or None.
+    Error lastSendError() const { return m_lastSendError; }
+
+    // TCP half-close: once everything queued is written, closes our sending
+    // side (FIN, shutdown(SHUT_WR)) and records "half_closed"; the session
+    // keeps receiving until the peer closes. Later sends are refused. The
+    // headless runner calls it after its last send when
+    // ConnectionOptions::halfClose is set; the window does so after Send.
+    // false with whyNot set unless Connected over TCP.
+    bool finishSending(QString *whyNot = nullptr);
+    bool isSendingFinished() const { return m_finishSending; }
 
     // Upgrades a plain TCP connection to TLS (the user typed STARTTLS and the
     // peer agreed). Plain-text bytes already received but not yet read are
@@ -117,7 +137,7 @@ public:
     Error error() const { return m_error; }
     QString errorString() const { return m_errorString; }
     EndReason endReason() const { return m_endReason; }
-    bool isActive() const; // LookingUp, Connecting, Connected or Closing
+    bool isActive() const; // LookingUp, Connecting, Handshaking, Connected or Closing
 
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
@@ -163,6 +183,16 @@ private:
     void onLookedUp(const QList<QHostAddress> &addresses, bool found);
     void tryNextAddress();
     void onSocketConnected();
+    // Network side (session_net.cpp): proxy, addresses, local bind, UDP, half-close.
+    void chooseProxy();
+    bool prepareSocket();
+    void recordConnected(quint16 peerPort);
+    void releaseDatagram();
+    void startDatagram(const QHostAddress &address);
+    bool sendDatagram(const QByteArray &bytes, QString *whyNot);
+    void onDatagram(const QByteArray &bytes, const QHostAddress &from, quint16 fromPort);
+    void halfCloseWhenWritten();
+    bool isProxied() const;
     void onReadyRead();
     void onSocketError();
     void onSocketDisconnected();
@@ -180,6 +210,22 @@ private:
     // Runs `function` from the event loop unless the connection changed meanwhile.
     template<typename Function>
     void later(Function function);
+
+    // TLS (sessiontls.cpp). Every TCP socket is a QSslSocket, unencrypted
+    // until startHandshake().
+    QSslSocket *sslSocket() const;
+    // TCP is up and the options ask for TLS: the SMTP exchange, or the handshake.
+    void beginTlsPhase();
+    // Loads the files and starts the handshake; Handshaking. An upgrade
+    // first discards the plain text buffered so far (`alreadyDiscarded`
+    // bytes were dropped by the caller). false if the session ended or
+    // restarted meanwhile.
+    enum class TlsStart { Direct, Upgrade };
+    bool startHandshake(TlsStart how, qint64 alreadyDiscarded = 0);
+    void onSmtpReadyRead();
+    void onSslErrors(const QList<QSslError> &errors);
+    void finishHandshake();
+    void onHandshakeSocketError(int socketError, const QString &socketMessage);
 
     State m_state = State::Idle;
     Error m_error = Error::None;
@@ -200,9 +246,16 @@ private:
     TlsDetails m_tlsDetails;
     QList<TlsProblem> m_tlsProblems;
     QList<CertificateInfo> m_rejectedChain;
+    std::unique_ptr<SmtpStartTls> m_smtp; // during the SMTP exchange before STARTTLS
+    bool m_tlsEstablished = false;        // handshake done on the current connection
     quint64 m_generation = 0; // bumped by every connectToHost() and end()
 
     QTcpSocket *m_socket = nullptr;
+    DatagramChannel *m_datagram = nullptr; // UDP instead of m_socket
+    QNetworkProxy m_proxy{QNetworkProxy::NoProxy}; // of the current connection
+    Error m_lastSendError = Error::None;
+    bool m_finishSending = false; // finishSending() was called
+    bool m_halfClosed = false;    // shutdown(SHUT_WR) done
     int m_shadowFd = -1; // dup of the socket, to tell RST from FIN after Qt closes its own
 
     int m_connectTimeoutMs = defaultConnectTimeoutMs;

@@ -43,10 +43,10 @@ qint64 Transcript::wallMsAt(qint64 tMs) const
     return m_start.isValid() ? m_start.toMSecsSinceEpoch() + tMs : QDateTime::currentMSecsSinceEpoch();
 }
 
-void Transcript::appendData(Direction direction, QByteArrayView bytes)
+void Transcript::appendData(Direction direction, QByteArrayView bytes, const QString &source)
 {
     const qint64 tMs = nowMs();
-    appendDataAt(direction, bytes, tMs, wallMsAt(tMs));
+    appendDataAt(direction, bytes, tMs, wallMsAt(tMs), source);
 }
 
 void Transcript::appendEvent(const QString &name, const QString &detail)
@@ -55,15 +55,21 @@ void Transcript::appendEvent(const QString &name, const QString &detail)
     appendEventAt(name, detail, tMs, wallMsAt(tMs));
 }
 
-void Transcript::appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs)
+void Transcript::appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs,
+                              const QString &source)
 {
     if (bytes.isEmpty())
         return;
     const qint64 first = m_entries.size();
+    qsizetype sourceIndex = -1;
+    if (!source.isEmpty()) {
+        sourceIndex = m_sources.size();
+        m_sources.append(source);
+    }
     QByteArray &stream = m_stream[streamIndex(direction)];
     for (qint64 pos = 0; pos < bytes.size(); pos += maxChunkSize) {
         const qint64 size = std::min(maxChunkSize, bytes.size() - pos);
-        m_entries.append(Record{Kind::Data, direction, tMs, wallMs, stream.size(), size, -1});
+        m_entries.append(Record{Kind::Data, direction, tMs, wallMs, stream.size(), size, sourceIndex});
         stream.append(bytes.sliced(pos, size));
     }
     appended(first);
@@ -100,6 +106,8 @@ Transcript::Entry Transcript::entry(qint64 index) const
         result.direction = record.direction;
         result.offset = record.offset;
         result.size = record.size;
+        if (record.eventIndex >= 0)
+            result.source = m_sources.at(record.eventIndex);
     } else {
         const EventText &text = m_events.at(record.eventIndex);
         result.event = text.name;

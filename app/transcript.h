@@ -7,6 +7,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 // An append-only record of one connection: data chunks (sent or received)
 // and events, each with its time since the transcript started and its wall
@@ -37,6 +38,7 @@ public:
         qint64 size = 0;   // Data: number of bytes
         QString event;     // Event: one of the names in TranscriptEvent
         QString detail;    // Event: human-readable detail
+        QString source;    // Data, optional: where a datagram came from, "127.0.0.1:5353" / "[::1]:5353"
     };
 
     explicit Transcript(QObject *parent = nullptr);
@@ -53,11 +55,13 @@ public:
     // For transcripts read from a file: the start time as recorded.
     void setStartTime(const QDateTime &utc);
 
-    // Appends with the current time (relative to start()).
-    void appendData(Direction direction, QByteArrayView bytes);
+    // Appends with the current time (relative to start()). `source` (UDP)
+    // names the sender of a received datagram as an endpoint, "addr:port".
+    void appendData(Direction direction, QByteArrayView bytes, const QString &source = QString());
     void appendEvent(const QString &name, const QString &detail = QString());
     // Appends with an explicit time (used when reading a saved transcript).
-    void appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs);
+    void appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs,
+                      const QString &source = QString());
     void appendEventAt(const QString &name, const QString &detail, qint64 tMs, qint64 wallMs);
 
     qint64 entryCount() const { return m_entries.size(); }
@@ -94,7 +98,7 @@ private:
         qint64 wallMs;
         qint64 offset;
         qint64 size;
-        qsizetype eventIndex; // index into m_events for events, -1 for data
+        qsizetype eventIndex; // index into m_events for events; for data, into m_sources or -1
     };
     struct EventText {
         QString name;
@@ -107,6 +111,7 @@ private:
     QElapsedTimer m_clock;
     QList<Record> m_entries;
     QList<EventText> m_events;
+    QStringList m_sources; // data sources (UDP), indexed by Record::eventIndex
     QByteArray m_stream[2]; // the storage: one stream per direction, see streamIndex()
     bool m_modified = false;
 };
@@ -121,4 +126,15 @@ inline QString disconnected() { return QStringLiteral("disconnected"); }   // by
 inline QString idleTimeout() { return QStringLiteral("idle_timeout"); }
 inline QString unsent() { return QStringLiteral("unsent"); }               // detail: how many queued bytes were dropped
 inline QString error() { return QStringLiteral("error"); }                 // detail: message
+inline QString starttls() { return QStringLiteral("starttls"); }           // plain-text upgrade exchange begins
+inline QString tlsStart() { return QStringLiteral("tls_start"); }          // handshake begins; detail: server name, ALPN
+inline QString tlsHandshake() { return QStringLiteral("tls_handshake"); }  // detail: TlsDetails::summary()
+inline QString tlsPinned() { return QStringLiteral("tls_pinned"); }        // pinned certificate accepted despite verification
+inline QString tlsUnverified() { return QStringLiteral("tls_unverified"); } // accepted without verification (--insecure)
+inline QString plaintextDiscarded() { return QStringLiteral("plaintext_discarded"); } // detail: byte count
+inline QString proxy() { return QStringLiteral("proxy"); }                 // detail: the proxy used, without password
+inline QString bound() { return QStringLiteral("bound"); }                 // detail: local "address:port"
+inline QString halfClosed() { return QStringLiteral("half_closed"); }      // our sending side is closed (FIN sent)
+inline QString sendFailed() { return QStringLiteral("send_failed"); }      // detail: why; the session goes on
+inline QString emptyDatagram() { return QStringLiteral("empty_datagram"); } // detail: its source
 } // namespace TranscriptEvent

@@ -183,8 +183,8 @@ QByteArray hexdumpEntry(const Transcript &transcript, qint64 index)
     }
     const bool sent = entry.direction == Transcript::Direction::Sent;
     return QByteArray(sent ? "# sent " : "# received ") + times(entry) + " offset " + QByteArray::number(entry.offset)
-        + ", " + QByteArray::number(entry.size) + (entry.size == 1 ? " byte\n" : " bytes\n")
-        + hexdump(transcript.data(index));
+        + ", " + QByteArray::number(entry.size) + (entry.size == 1 ? " byte" : " bytes")
+        + (entry.source.isEmpty() ? QByteArray() : " from " + oneLine(entry.source)) + '\n' + hexdump(transcript.data(index));
 }
 
 // One JSON object on one line, its keys in the order they are added, so
@@ -249,13 +249,15 @@ QByteArray jsonlEntry(const Transcript &transcript, qint64 index)
     JsonLine line;
     if (entry.kind == Transcript::Kind::Data) {
         const bool sent = entry.direction == Transcript::Direction::Sent;
-        return line.add("type", QStringLiteral("data"))
+        line.add("type", QStringLiteral("data"))
             .add("dir", sent ? QStringLiteral("sent") : QStringLiteral("recv"))
             .add("t_ms", entry.tMs)
             .add("time", TranscriptText::isoTime(entry.wallMs))
             .add("offset", entry.offset)
-            .add("data", QString::fromLatin1(transcript.data(index).toBase64()))
-            .finish();
+            .add("data", QString::fromLatin1(transcript.data(index).toBase64()));
+        if (!entry.source.isEmpty())
+            line.add("from", entry.source);
+        return line.finish();
     }
     return line.add("type", QStringLiteral("event"))
         .add("t_ms", entry.tMs)
@@ -441,6 +443,9 @@ private:
             *message = tr("field \"data\" is not valid base64");
             return false;
         }
+        QString source; // optional: a datagram's sender
+        if (object.contains(QLatin1String("from")) && !stringField(object, "from", &source, message))
+            return false;
         const qint64 expected = m_transcript->totalBytes(direction);
         if (offset != expected) {
             *message = tr("offset %1 where %2 was expected: data lines are missing or out of order")
@@ -448,7 +453,7 @@ private:
                            .arg(expected);
             return false;
         }
-        m_transcript->appendDataAt(direction, *decoded, tMs, time.toMSecsSinceEpoch());
+        m_transcript->appendDataAt(direction, *decoded, tMs, time.toMSecsSinceEpoch(), source);
         return true;
     }
 

@@ -203,6 +203,14 @@ QString describeEvent(const QString &name, const QString &detail)
         return describe(QStringLiteral("idle timeout"), " (", ")");
     if (name == TranscriptEvent::unsent())
         return describe(QStringLiteral("not sent"), " (", ")");
+    if (name == TranscriptEvent::proxy())
+        return describe(QStringLiteral("through proxy"), " ");
+    if (name == TranscriptEvent::bound())
+        return describe(QStringLiteral("bound"), " to ");
+    if (name == TranscriptEvent::halfClosed())
+        return describe(QStringLiteral("sending side closed"), " (", ")");
+    if (name == TranscriptEvent::sendFailed())
+        return describe(QStringLiteral("not sent"), ": ");
     return describe(name, ": "); // "error: detail", and any other event
 }
 
@@ -218,7 +226,12 @@ QStringList entryLines(const Transcript::Entry &entry, QByteArrayView bytes, boo
         // Event text comes from the peer or the system too: escaped, one line.
         return {time + eventMarker() + QLatin1Char(' ') + escape(describeEvent(entry.event, entry.detail).toUtf8())};
     }
-    const QString head = time + marker(entry.direction) + QLatin1Char(' ');
+    // A datagram's source follows the marker without a space, "<(127.0.0.1:53) ",
+    // so that it cannot be mistaken for data.
+    const QString source = entry.source.isEmpty()
+        ? QString()
+        : QLatin1Char('(') + escape(entry.source.toUtf8()) + QLatin1Char(')');
+    const QString head = time + marker(entry.direction) + source + QLatin1Char(' ');
     QStringList lines = splitLines(bytes);
     for (QString &line : lines)
         line.prepend(head);

@@ -16,6 +16,10 @@ packages=(
     libqt6svg6 fonts-dejavu-core
     # tests: `hexdump -C` is the reference for the hexdump export
     bsdextrautils
+    # tests: certificates made with the openssl CLI, and `openssl s_server` as a TLS peer
+    openssl
+    # tests: real peers on loopback (UDP echo, half-close), SOCKS5 and HTTP CONNECT proxies
+    socat microsocks tinyproxy
 )
 case "${1:-}" in
     --package)

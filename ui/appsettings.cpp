@@ -22,6 +22,59 @@ const QString keyWindowState = QStringLiteral("window/state");
 const QString keySplitter = QStringLiteral("window/splitter");
 const QString keyLastDirectory = QStringLiteral("files/lastDirectory");
 const QString keyLastSaveFormat = QStringLiteral("files/lastSaveFormat");
+const QString keyTransport = QStringLiteral("options/transport");
+const QString keyFamily = QStringLiteral("options/family");
+const QString keyBind = QStringLiteral("options/bind");
+const QString keyHalfClose = QStringLiteral("options/halfClose");
+const QString keyProxyType = QStringLiteral("proxy/type");
+const QString keyProxyHost = QStringLiteral("proxy/host");
+const QString keyProxyPort = QStringLiteral("proxy/port");
+const QString keyProxyUser = QStringLiteral("proxy/user");
+const QString keyTlsEnabled = QStringLiteral("tls/enabled");
+const QString keyTlsAlpn = QStringLiteral("tls/alpn");
+const QString keyTlsCaFile = QStringLiteral("tls/caFile");
+const QString keyTlsCertFile = QStringLiteral("tls/certFile");
+const QString keyTlsKeyFile = QStringLiteral("tls/keyFile");
+const QString keyTlsStartTls = QStringLiteral("tls/startTls");
+const QString keyTrusted = QStringLiteral("trustedCertificates");
+
+QString transportName(ConnectionOptions::Transport transport)
+{
+    return transport == ConnectionOptions::Transport::Udp ? QStringLiteral("udp") : QStringLiteral("tcp");
+}
+
+QString familyName(ConnectionOptions::Family family)
+{
+    switch (family) {
+    case ConnectionOptions::Family::IPv4:
+        return QStringLiteral("ipv4");
+    case ConnectionOptions::Family::IPv6:
+        return QStringLiteral("ipv6");
+    case ConnectionOptions::Family::Any:
+        break;
+    }
+    return QStringLiteral("any");
+}
+
+QString proxyTypeName(ProxySettings::Type type)
+{
+    switch (type) {
+    case ProxySettings::Type::System:
+        return QStringLiteral("system");
+    case ProxySettings::Type::Socks5:
+        return QStringLiteral("socks5");
+    case ProxySettings::Type::Http:
+        return QStringLiteral("http");
+    case ProxySettings::Type::None:
+        break;
+    }
+    return QStringLiteral("none");
+}
+
+QString startTlsName(TlsSettings::StartTls startTls)
+{
+    return startTls == TlsSettings::StartTls::Smtp ? QStringLiteral("smtp") : QStringLiteral("none");
+}
 
 constexpr QFileDevice::Permissions privateFile = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 constexpr QFileDevice::Permissions privateFolder =
@@ -215,6 +268,123 @@ std::optional<TranscriptIO::Format> AppSettings::lastSaveFormat() const
 void AppSettings::setLastSaveFormat(TranscriptIO::Format format)
 {
     m_settings->setValue(keyLastSaveFormat, TranscriptIO::formatName(format));
+}
+
+ConnectionOptions AppSettings::connectionOptions() const
+{
+    ConnectionOptions options;
+    const auto text = [this](const QString &key) { return m_settings->value(key).toString(); };
+    options.transport = enumFromName(text(keyTransport),
+                                     {ConnectionOptions::Transport::Tcp, ConnectionOptions::Transport::Udp},
+                                     ConnectionOptions::Transport::Tcp, &transportName);
+    options.family = enumFromName(text(keyFamily),
+                                  {ConnectionOptions::Family::Any, ConnectionOptions::Family::IPv4,
+                                   ConnectionOptions::Family::IPv6},
+                                  ConnectionOptions::Family::Any, &familyName);
+    const QString bind = text(keyBind);
+    if (!bind.isEmpty()) {
+        QHostAddress address;
+        quint16 port = 0;
+        QString error;
+        if (ConnectionOptions::parseBind(bind, &address, &port, &error)) {
+            options.bindAddress = address;
+            options.bindPort = port;
+        }
+    }
+    options.halfClose = m_settings->value(keyHalfClose, false).toBool();
+
+    options.proxy.type = enumFromName(text(keyProxyType),
+                                      {ProxySettings::Type::None, ProxySettings::Type::System,
+                                       ProxySettings::Type::Socks5, ProxySettings::Type::Http},
+                                      ProxySettings::Type::None, &proxyTypeName);
+    options.proxy.host = text(keyProxyHost);
+    bool ok = false;
+    const int proxyPort = m_settings->value(keyProxyPort, 0).toInt(&ok);
+    options.proxy.port = ok && proxyPort >= 1 && proxyPort <= 65535 ? quint16(proxyPort) : quint16(0);
+    options.proxy.user = text(keyProxyUser);
+
+    options.tls.enabled = m_settings->value(keyTlsEnabled, false).toBool();
+    options.tls.alpn = m_settings->value(keyTlsAlpn).toStringList();
+    options.tls.alpn.removeAll(QString());
+    options.tls.caFile = text(keyTlsCaFile);
+    options.tls.certFile = text(keyTlsCertFile);
+    options.tls.keyFile = text(keyTlsKeyFile);
+    options.tls.startTls = enumFromName(text(keyTlsStartTls),
+                                        {TlsSettings::StartTls::None, TlsSettings::StartTls::Smtp},
+                                        TlsSettings::StartTls::None, &startTlsName);
+    return options;
+}
+
+void AppSettings::setConnectionOptions(const ConnectionOptions &given)
+{
+    // Secrets and pins never reach the file; neither does --insecure.
+    const ConnectionOptions options = given.withoutSecrets();
+    m_settings->setValue(keyTransport, transportName(options.transport));
+    m_settings->setValue(keyFamily, familyName(options.family));
+    const QString bind = options.bindAddress.isNull() && options.bindPort == 0
+        ? QString()
+        : ConnectionOptions::formatBind(options.bindAddress, options.bindPort);
+    m_settings->setValue(keyBind, bind);
+    m_settings->setValue(keyHalfClose, options.halfClose);
+    m_settings->setValue(keyProxyType, proxyTypeName(options.proxy.type));
+    m_settings->setValue(keyProxyHost, options.proxy.host);
+    m_settings->setValue(keyProxyPort, int(options.proxy.port));
+    m_settings->setValue(keyProxyUser, options.proxy.user);
+    m_settings->setValue(keyTlsEnabled, options.tls.enabled);
+    m_settings->setValue(keyTlsAlpn, options.tls.alpn);
+    m_settings->setValue(keyTlsCaFile, options.tls.caFile);
+    m_settings->setValue(keyTlsCertFile, options.tls.certFile);
+    m_settings->setValue(keyTlsKeyFile, options.tls.keyFile);
+    m_settings->setValue(keyTlsStartTls, startTlsName(options.tls.startTls));
+}
+
+QList<TrustedCertificate> AppSettings::trustedCertificates() const
+{
+    QList<TrustedCertificate> certificates;
+    const int count = m_settings->beginReadArray(keyTrusted);
+    for (int i = 0; i < count; ++i) {
+        m_settings->setArrayIndex(i);
+        TrustedCertificate certificate;
+        certificate.endpoint = m_settings->value(QStringLiteral("endpoint")).toString();
+        QString error;
+        const std::optional<QByteArray> sha256 =
+            TlsSettings::parseFingerprint(m_settings->value(QStringLiteral("sha256")).toString(), &error);
+        if (certificate.endpoint.isEmpty() || !sha256)
+            continue;
+        certificate.sha256 = *sha256;
+        certificate.subject = m_settings->value(QStringLiteral("subject")).toString();
+        certificate.added = QDateTime::fromString(m_settings->value(QStringLiteral("added")).toString(), Qt::ISODate);
+        if (!certificates.contains(certificate))
+            certificates.append(certificate);
+    }
+    m_settings->endArray();
+    return certificates;
+}
+
+void AppSettings::setTrustedCertificates(const QList<TrustedCertificate> &certificates)
+{
+    m_settings->remove(keyTrusted);
+    m_settings->beginWriteArray(keyTrusted, int(certificates.size()));
+    for (int i = 0; i < certificates.size(); ++i) {
+        const TrustedCertificate &certificate = certificates.at(i);
+        m_settings->setArrayIndex(i);
+        m_settings->setValue(QStringLiteral("endpoint"), certificate.endpoint);
+        m_settings->setValue(QStringLiteral("sha256"), TlsSettings::formatFingerprint(certificate.sha256));
+        m_settings->setValue(QStringLiteral("subject"), certificate.subject);
+        m_settings->setValue(QStringLiteral("added"), certificate.added.toUTC().toString(Qt::ISODate));
+    }
+    m_settings->endArray();
+}
+
+QList<QByteArray> AppSettings::trustedFingerprints(const QString &endpoint) const
+{
+    QList<QByteArray> fingerprints;
+    const QList<TrustedCertificate> certificates = trustedCertificates();
+    for (const TrustedCertificate &certificate : certificates) {
+        if (certificate.endpoint.compare(endpoint, Qt::CaseInsensitive) == 0)
+            fingerprints.append(certificate.sha256);
+    }
+    return fingerprints;
 }
 
 void AppSettings::prepareFile()

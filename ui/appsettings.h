@@ -4,13 +4,30 @@
 #include <optional>
 
 #include <QByteArray>
+#include <QDateTime>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
+#include "connectionoptions.h"
 #include "requestcodec.h"
 #include "transcriptio.h"
 
 class QSettings;
+
+// A certificate the user chose to trust for one host and port, by its
+// SHA-256 fingerprint (not a secret).
+struct TrustedCertificate {
+    QString endpoint;   // Session::formatEndpoint(host, port): "example.org:443", "[::1]:8443"
+    QByteArray sha256;  // 32 bytes
+    QString subject;    // for display only
+    QDateTime added;    // UTC
+
+    bool operator==(const TrustedCertificate &other) const
+    {
+        return endpoint == other.endpoint && sha256 == other.sha256;
+    }
+};
 
 // The window's remembered state, in QSettings (organization and application
 // "Socketeer"). The file is private: it is created 0600 before QSettings
@@ -69,6 +86,21 @@ public:
     // Format of the last transcript saved; nullopt when unset or unknown.
     std::optional<TranscriptIO::Format> lastSaveFormat() const;
     void setLastSaveFormat(TranscriptIO::Format format);
+
+    // Transport, addresses, proxy and TLS for the window's connections.
+    // Never holds secrets or pins: the setter stores
+    // options.withoutSecrets() without tls.pins and tls.insecure, and the
+    // getter returns them empty. Unknown or invalid values fall back to the
+    // defaults of ConnectionOptions.
+    ConnectionOptions connectionOptions() const;
+    void setConnectionOptions(const ConnectionOptions &options);
+
+    // Certificates trusted by fingerprint, in the order they were added;
+    // entries with an invalid fingerprint or no endpoint are skipped.
+    QList<TrustedCertificate> trustedCertificates() const;
+    void setTrustedCertificates(const QList<TrustedCertificate> &certificates);
+    // The fingerprints trusted for `endpoint`.
+    QList<QByteArray> trustedFingerprints(const QString &endpoint) const;
 
     // Writes to disk and makes the file owner-only (0600). Returns false if
     // the file could not be written or its mode could not be set.

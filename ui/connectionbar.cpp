@@ -96,6 +96,14 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     updateControls();
 }
 
+void ConnectionBar::addOptionsWidget(QWidget *widget)
+{
+    auto *box = static_cast<QHBoxLayout *>(layout());
+    box->insertWidget(box->indexOf(m_connect) - 1, widget); // before the spacing
+    setTabOrder(m_port, widget);
+    setTabOrder(widget, m_connect);
+}
+
 QString ConnectionBar::host() const
 {
     return m_host->currentText().trimmed();

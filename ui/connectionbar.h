@@ -33,6 +33,10 @@ public:
     void setRecentHosts(const QStringList &hosts);
     QStringList recentHosts() const;
 
+    // Puts `widget` (the connection options summary) between the port and
+    // the Connect button, in the tab order too.
+    void addOptionsWidget(QWidget *widget);
+
     // Enables the controls and actions for this state.
     void setSessionState(Session::State state);
     // True when Connect is possible now (idle or closed, and a host given).

@@ -2,8 +2,12 @@
 
 #include <optional>
 
+#include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
+
+#include "tlsinfo.h"
 
 class QWidget;
 
@@ -38,4 +42,21 @@ public:
     virtual void showError(QWidget *parent, const QString &title, const QString &message) = 0;
 
     virtual void showAbout(QWidget *parent, const QString &title, const QString &text) = 0;
+
+    // Asks for a secret (a private key's passphrase), typed hidden.
+    // `prompt` says what for (and, on a retry, that the last one was wrong).
+    // nullopt when cancelled.
+    virtual std::optional<QByteArray> askPassphrase(QWidget *parent, const QString &title,
+                                                    const QString &prompt) = 0;
+
+    // The peer's certificate failed verification for `endpoint`.
+    struct CertificateRejection {
+        QString endpoint;              // "host:port" as connected to
+        QList<TlsProblem> problems;    // every reason
+        QList<CertificateInfo> chain;  // as the peer sent it, peer first
+    };
+    // Shows every reason and the certificate, and offers to trust this
+    // exact certificate (chain.first(), by SHA-256) for the endpoint.
+    // True when the person chose to trust it; the default answer is no.
+    virtual bool askTrustCertificate(QWidget *parent, const CertificateRejection &rejection) = 0;
 };

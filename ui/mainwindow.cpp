@@ -6,10 +6,13 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
+#include <QToolButton>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
 #include <QPlainTextEdit>
+#include <QScreen>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
@@ -18,14 +21,18 @@
 
 #include "actionutil.h"
 #include "appsettings.h"
+#include "certificatepanel.h"
 #include "connectionbar.h"
+#include "connectionsetup.h"
 #include "dialogs.h"
 #include "messagestatusbar.h"
 #include "requesteditor.h"
 #include "sessionstatus.h"
+#include "tlscontrol.h"
 #include "transcript.h"
 #include "transcriptview.h"
 #include "transcriptwindow.h"
+#include "transportstatus.h"
 #include "version.h"
 
 namespace {
@@ -86,6 +93,19 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
 
     setStatusBar(new MessageStatusBar(this));
     m_status = new SessionStatus(&m_session, statusBar(), this);
+    m_transportStatus = new TransportStatus(&m_session, statusBar(), this);
+
+    m_setup = new ConnectionSetup(settings, dialogs, this);
+    m_connection->addOptionsWidget(m_setup->summaryButton());
+
+    m_certificates = new CertificatePanel(dialogs, this);
+    m_certificateDock = new QDockWidget(tr("Certificates"), this);
+    m_certificateDock->setObjectName(QStringLiteral("certificateDock"));
+    m_certificateDock->setAccessibleName(tr("Certificates"));
+    m_certificateDock->setWidget(m_certificates);
+    addDockWidget(Qt::RightDockWidgetArea, m_certificateDock);
+    m_certificateDock->hide(); // until the first handshake
+    m_tls = new TlsControl(&m_session, settings, dialogs, m_certificates, this);
 
     createActions();
     createMenus();
@@ -143,12 +163,23 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_view->timestampsAction());
     view->addAction(m_view->wrapAction());
+    view->addSeparator();
+    QAction *certificates = m_certificateDock->toggleViewAction();
+    certificates->setObjectName(QStringLiteral("certificatePanelAction"));
+    certificates->setText(tr("&Certificate Panel"));
+    setShortcuts(certificates, {QKeySequence(Qt::Key_F9)},
+                 tr("Show or hide the TLS session and the peer's certificates"));
+    view->addAction(certificates);
 
     QMenu *connection = menuBar()->addMenu(tr("Co&nnection"));
     connection->addAction(m_connection->connectAction());
     connection->addAction(m_connection->disconnectAction());
     connection->addSeparator();
     connection->addAction(m_request->sendAction());
+    connection->addAction(m_tls->startTlsAction());
+    connection->addSeparator();
+    connection->addAction(m_setup->optionsAction());
+    connection->addAction(m_tls->trustedAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -186,6 +217,29 @@ void MainWindow::connectParts()
 
     connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
     connect(&m_session, &Session::transcriptStarted, this, &MainWindow::onTranscriptStarted);
+
+    connect(m_tls, &TlsControl::panelUpdated, this, [this] {
+        if (m_certificateDock->isHidden()) {
+            // The window grows to make room for the panel where the screen
+            // allows, rather than squeezing the transcript.
+            const int wanted = m_certificates->sizeHint().width();
+            if (!isMaximized() && !isFullScreen() && !m_certificateDock->isFloating() && screen()) {
+                const int room = screen()->availableGeometry().width() - frameGeometry().width();
+                if (room > 0)
+                    resize(width() + qMin(room, wanted), height());
+            }
+            m_certificateDock->show();
+            resizeDocks({m_certificateDock}, {qMin(wanted, width() / 2)}, Qt::Horizontal);
+        }
+        m_certificateDock->raise();
+    });
+    connect(m_tls, &TlsControl::reconnectRequested, this, &MainWindow::connectToHost);
+    connect(m_tls, &TlsControl::message, this, [this](const QString &text, bool isError) {
+        if (isError)
+            showError(text);
+        else
+            showMessage(text);
+    });
 }
 
 void MainWindow::loadSettings()
@@ -198,6 +252,7 @@ void MainWindow::loadSettings()
     m_request->setText(m_settings->requestText());
     m_view->setShowTimestamps(m_settings->showTimestamps());
     m_view->setWrapLines(m_settings->wrapLines());
+    m_setup->load();
 
     if (!restoreGeometry(m_settings->windowGeometry())) {
         // A comfortable first size, in text units so it scales with the font.
@@ -219,6 +274,7 @@ void MainWindow::saveSettings()
         m_settings->setRequestText(m_request->text());
         m_settings->setRequestMode(m_request->mode());
         m_settings->setLineEnding(m_request->lineEnding());
+        m_setup->save();
     }
     m_settings->setShowTimestamps(m_view->showTimestamps());
     m_settings->setWrapLines(m_view->wrapLines());
@@ -232,6 +288,11 @@ void MainWindow::setEndpoint(const QString &host, quint16 port)
 {
     m_connection->setHost(host);
     m_connection->setPort(port);
+}
+
+void MainWindow::setConnectionOptions(const ConnectionOptions &options)
+{
+    m_setup->setOptions(options);
 }
 
 void MainWindow::applyPreset(RequestCodec::Preset preset)
@@ -249,6 +310,13 @@ bool MainWindow::connectToHost()
         return false;
     const QString host = m_connection->host();
     const quint16 port = m_connection->port();
+    QString whyNot;
+    const std::optional<ConnectionOptions> options = m_setup->prepare(host, port, &whyNot);
+    if (!options) {
+        showError(whyNot);
+        return false;
+    }
+    m_session.setOptions(*options);
     if (!m_session.connectToHost(host, port)) {
         showError(tr("Cannot connect now: the connection is %1.").arg(Session::stateName(m_session.state())));
         return false;
@@ -292,7 +360,22 @@ bool MainWindow::sendRequest()
         showError(whyNot);
         return false;
     }
-    showMessage(tr("Sent %1.").arg(SessionStatus::formatBytes(result.bytes.size())), 5000);
+    // Half-close (as nc -N): the sending side ends once the request is written.
+    const ConnectionOptions &options = m_session.options(); // those of this connection
+    if (options.halfClose && options.transport == ConnectionOptions::Transport::Tcp) {
+        if (!m_session.finishSending(&whyNot)) {
+            showError(whyNot);
+            return false;
+        }
+        showMessage(tr("Sent %1; the sending side closes once it is written.")
+                        .arg(SessionStatus::formatBytes(result.bytes.size())),
+                    5000);
+        return true;
+    }
+    const bool udp = options.transport == ConnectionOptions::Transport::Udp;
+    showMessage((udp ? tr("Sent a datagram of %1.") : tr("Sent %1."))
+                    .arg(SessionStatus::formatBytes(result.bytes.size())),
+                5000);
     return true;
 }
 

@@ -9,15 +9,20 @@
 #include "transcriptfiles.h"
 
 class AppSettings;
+class CertificatePanel;
 class ConnectionBar;
+class ConnectionSetup;
 class Dialogs;
 class QAction;
+class QDockWidget;
 class QSplitter;
 class RequestEditor;
 class SessionStatus;
+class TlsControl;
 class Transcript;
 class TranscriptView;
 class TranscriptWindow;
+class TransportStatus;
 
 // The main window: creates the parts (connection bar, request editor,
 // transcript view, status) around one Session and connects them. The logic
@@ -31,7 +36,9 @@ class TranscriptWindow;
 //
 // Connect (F5), Disconnect (Shift+F5) and Send (Ctrl+Return) are the
 // connection bar's and the request editor's actions, in the Connection menu
-// too. While Connect or Send is disabled its shortcut still says in the
+// too, with Start TLS, Connection Options and Trusted Certificates (see
+// ConnectionSetup and TlsControl). The certificate panel is a dock (View
+// menu, F9) shown after each handshake or certificate rejection. While Connect or Send is disabled its shortcut still says in the
 // status bar why nothing happens.
 class MainWindow : public QMainWindow
 {
@@ -48,6 +55,14 @@ public:
     ConnectionBar *connectionBar() const { return m_connection; }
     RequestEditor *requestEditor() const { return m_request; }
     TranscriptView *transcriptView() const { return m_view; }
+    ConnectionSetup *connectionSetup() const { return m_setup; }
+    TlsControl *tlsControl() const { return m_tls; }
+    CertificatePanel *certificatePanel() const { return m_certificates; }
+    QDockWidget *certificateDock() const { return m_certificateDock; }
+
+    // The transport, TLS, proxy... of the next connections (e.g. from the
+    // command line); saved with the settings, without secrets.
+    void setConnectionOptions(const ConnectionOptions &options);
 
     void setEndpoint(const QString &host, quint16 port);
     void applyPreset(RequestCodec::Preset preset);
@@ -106,6 +121,11 @@ private:
     TranscriptView *m_view = nullptr;
     QSplitter *m_splitter = nullptr;
     SessionStatus *m_status = nullptr;
+    TransportStatus *m_transportStatus = nullptr;
+    ConnectionSetup *m_setup = nullptr;
+    TlsControl *m_tls = nullptr;
+    CertificatePanel *m_certificates = nullptr;
+    QDockWidget *m_certificateDock = nullptr;
 
     QAction *m_openAction = nullptr;
     QAction *m_saveAction = nullptr;

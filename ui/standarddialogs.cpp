@@ -1,7 +1,11 @@
 #include "standarddialogs.h"
 
 #include <QFileDialog>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QMessageBox>
+
+#include "certificaterejecteddialog.h"
 
 std::optional<Dialogs::FileChoice> StandardDialogs::chooseSaveFile(QWidget *parent, const QString &title,
                                                                    const QString &suggestedPath,
@@ -48,4 +52,29 @@ void StandardDialogs::showError(QWidget *parent, const QString &title, const QSt
 void StandardDialogs::showAbout(QWidget *parent, const QString &title, const QString &text)
 {
     QMessageBox::about(parent, title, text);
+}
+
+std::optional<QByteArray> StandardDialogs::askPassphrase(QWidget *parent, const QString &title, const QString &prompt)
+{
+    QInputDialog dialog(parent);
+    dialog.setWindowTitle(title);
+    dialog.setLabelText(prompt);
+    dialog.setInputMode(QInputDialog::TextInput);
+    dialog.setTextEchoMode(QLineEdit::Password);
+    if (auto *edit = dialog.findChild<QLineEdit *>()) {
+        edit->setAccessibleName(QObject::tr("Passphrase"));
+        edit->setToolTip(prompt);
+    }
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    QString text = dialog.textValue();
+    QByteArray bytes = text.toUtf8();
+    text.fill(QLatin1Char(' ')); // best effort: fewer copies of the secret left in memory
+    return bytes;
+}
+
+bool StandardDialogs::askTrustCertificate(QWidget *parent, const CertificateRejection &rejection)
+{
+    CertificateRejectedDialog dialog(rejection, parent);
+    return dialog.exec() == QDialog::Accepted;
 }

@@ -16,4 +16,6 @@ public:
     UnsavedAnswer askUnsaved(QWidget *parent, const QString &question) override;
     void showError(QWidget *parent, const QString &title, const QString &message) override;
     void showAbout(QWidget *parent, const QString &title, const QString &text) override;
+    std::optional<QByteArray> askPassphrase(QWidget *parent, const QString &title, const QString &prompt) override;
+    bool askTrustCertificate(QWidget *parent, const CertificateRejection &rejection) override;
 };

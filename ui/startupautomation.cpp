@@ -12,6 +12,7 @@
 #include "headlessrunner.h"
 #include "mainwindow.h"
 #include "requestcodec.h"
+#include "tlscontrol.h"
 #include "transcriptio.h"
 #include "uilogging.h"
 
@@ -22,6 +23,14 @@ StartupAutomation::StartupAutomation(MainWindow *window, const CommandLineOption
     , m_options(options)
 {
     Session *session = m_session;
+    // The command line's --tls, --proxy, --udp... replace the remembered
+    // connection options (and are remembered in turn, without secrets or
+    // --trust pins).
+    if (options.connectionGiven)
+        window->setConnectionOptions(options.connection);
+    // Quitting when the connection closes leaves no one to answer.
+    if (options.quitOnClose)
+        window->tlsControl()->setAskToTrust(false);
     // No "save changes?" when automation quits.
     connect(this, &StartupAutomation::quitRequested, window, &MainWindow::closeWithoutPrompt);
     connect(session, &Session::transcriptStarted, this, &StartupAutomation::onTranscriptStarted);
@@ -100,8 +109,11 @@ void StartupAutomation::onTranscriptStarted()
 
 void StartupAutomation::onConnected()
 {
-    if (!m_watching)
+    // Once per connection: a STARTTLS upgrade goes Connected, Handshaking,
+    // Connected again, and must not send the items a second time.
+    if (!m_watching || m_sent)
         return;
+    m_sent = true;
     const QList<QByteArray> pending = std::exchange(m_pending, {});
     for (const QByteArray &bytes : pending) {
         QString whyNot;

@@ -7,9 +7,13 @@
 
 class MainWindow;
 
-// What the command line asks of the window, applied to the first
+// What the command line asks of the window: its connection options
+// (--tls, --proxy, --udp...: they replace the window's, see
+// MainWindow::setConnectionOptions; with --quit-on-close a rejected
+// certificate is reported, never asked about), and for the first
 // connection it makes: --connect (connect at start), --send (each item sent
-// in order once connected, the same bytes as in headless mode: TEXT with
+// in order once connected (once: not again when a STARTTLS upgrade
+// reaches Connected a second time), the same bytes as in headless mode: TEXT with
 // escapes, FILE raw), --save FILE (written in options.saveFormat when that
 // connection ends) and --quit-on-close (then quitRequested(exit code),
 // without any dialog).
@@ -60,6 +64,7 @@ private:
     QList<QByteArray> m_pending; // encoded --send items, in order
     bool m_armed = true;     // the next connection is the automated one
     bool m_watching = false; // the automated connection is running
+    bool m_sent = false;     // its --send items went out (on its first Connected)
     bool m_done = false;
     int m_exitCode = 0;
 };

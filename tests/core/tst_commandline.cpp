@@ -550,15 +550,21 @@ void TestCommandLine::connection_data()
         o.family = ConnectionOptions::Family::IPv4;
         o.bindAddress = QHostAddress(QStringLiteral("127.0.0.1"));
         o.halfClose = true;
+        QTest::newRow("-4 --bind --half-close")
+            << argv(window
+                    + QStringList{QStringLiteral("-4"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                                  QStringLiteral("--half-close")})
+            << o;
+        o = ConnectionOptions();
+        o.halfClose = true;
         o.proxy.type = ProxySettings::Type::Socks5;
         o.proxy.host = QStringLiteral("127.0.0.1");
         o.proxy.port = 1080;
         o.proxy.user = QStringLiteral("me");
         o.proxy.password = QStringLiteral("p@ss:word");
-        QTest::newRow("-4 --bind --half-close --proxy socks5 with credentials")
+        QTest::newRow("--half-close --proxy socks5 with credentials")
             << argv(window
-                    + QStringList{QStringLiteral("-4"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                                  QStringLiteral("--half-close"), QStringLiteral("--proxy"),
+                    + QStringList{QStringLiteral("--half-close"), QStringLiteral("--proxy"),
                                   QStringLiteral("socks5://me:p%40ss%3Aword@127.0.0.1:1080")})
             << o;
     }
@@ -662,6 +668,10 @@ void TestCommandLine::connectionUsageErrors_data()
         QStringLiteral("--proxy works with TCP only, not with --udp"));
     row("--half-close with --udp", with({"--udp", "--half-close"}),
         QStringLiteral("--half-close is for TCP; UDP has no sending side to close"));
+    row("--bind with --proxy", with({"--bind", ":4000", "--proxy", "socks5://h:1080"}),
+        QStringLiteral("--bind cannot be used with --proxy: the proxy opens the connection"));
+    row("-6 with --proxy", with({"-6", "--proxy", "http://h:3128"}),
+        QStringLiteral("-6 cannot be used with --proxy: the proxy resolves the host name"));
 }
 
 void TestCommandLine::connectionUsageErrors()

@@ -27,6 +27,12 @@ public:
     QStringList errors;
     QString aboutText;
     int unexpected = 0;
+    // askPassphrase: each call takes the next answer (nullopt: cancel).
+    QQueue<std::optional<QByteArray>> passphraseAnswers;
+    QStringList passphrasePrompts;
+    // askTrustCertificate: each call takes the next answer.
+    QQueue<bool> trustAnswers;
+    QList<CertificateRejection> rejections;
 
     std::optional<FileChoice> chooseSaveFile(QWidget *, const QString &, const QString &suggestedPath,
                                              const QStringList &filters, const QString &selectedFilter) override
@@ -68,4 +74,24 @@ public:
     }
 
     void showAbout(QWidget *, const QString &, const QString &text) override { aboutText = text; }
+
+    std::optional<QByteArray> askPassphrase(QWidget *, const QString &, const QString &prompt) override
+    {
+        passphrasePrompts.append(prompt);
+        if (passphraseAnswers.isEmpty()) {
+            ++unexpected;
+            return std::nullopt;
+        }
+        return passphraseAnswers.dequeue();
+    }
+
+    bool askTrustCertificate(QWidget *, const CertificateRejection &rejection) override
+    {
+        rejections.append(rejection);
+        if (trustAnswers.isEmpty()) {
+            ++unexpected;
+            return false;
+        }
+        return trustAnswers.dequeue();
+    }
 };

@@ -2,6 +2,8 @@
 // in process (StartupAutomation with a MainWindow) and through the real
 // binary (runWindow) on the offscreen platform. Exit codes as headless.
 #include <QProcess>
+#include <QPlainTextEdit>
+#include <QToolButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -16,7 +18,11 @@
 #include "fakedialogs.h"
 #include "mainwindow.h"
 #include "startupautomation.h"
+#include "connectionsetup.h"
+#include "requesteditor.h"
 #include "testsupport.h"
+#include "tlscontrol.h"
+#include "tlstestpeer.h"
 #include "transcript.h"
 
 using TestSupport::LoopbackServer;
@@ -38,7 +44,12 @@ private Q_SLOTS:
     void onlyTheFirstConnectionIsAutomated();
     void connectWithoutAHostQuitsWithUsageError();
 
+    void connectionOptionsFillTheWindow();
+    void startTlsUpgradeDoesNotSendAgain();
+    void rejectedCertificateIsNotAskedAboutWhenQuitting();
+
     void binaryConnectSendSaveQuit();
+    void binaryConnectionOptionsAreRememberedWithoutSecrets();
     void binaryRefusedExitsWith4();
 
 private:
@@ -94,6 +105,11 @@ std::unique_ptr<StartupAutomationTest::Run> StartupAutomationTest::start(const C
     auto run = std::make_unique<Run>();
     run->settings = std::make_unique<AppSettings>(m_dir->filePath(QStringLiteral("settings.ini")));
     run->window = std::make_unique<MainWindow>(run->settings.get(), &run->dialogs);
+    // "localhost" is 127.0.0.1 here, whatever this machine's hosts file says.
+    run->window->session()->setResolver([](const QString &host) {
+        return host == QLatin1String("localhost") ? QList<QHostAddress>{QHostAddress(QHostAddress::LocalHost)}
+                                                  : QList<QHostAddress>{};
+    });
     if (!options.host.isEmpty())
         run->window->setEndpoint(options.host, options.port);
     run->automation = std::make_unique<StartupAutomation>(run->window.get(), options);
@@ -270,6 +286,126 @@ void StartupAutomationTest::binaryConnectSendSaveQuit()
     QCOMPARE(QFile::permissions(settings) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
              QFile::Permissions());
     QVERIFY(readAll(settings).contains("127.0.0.1"));
+}
+
+void StartupAutomationTest::connectionOptionsFillTheWindow()
+{
+    auto run = start({QStringLiteral("127.0.0.1"), QStringLiteral("9"), QStringLiteral("--tls"), QStringLiteral("--alpn"),
+                      QStringLiteral("h2,http/1.1"), QStringLiteral("-6"), QStringLiteral("--bind"), QStringLiteral("[::1]:5000"),
+                      QStringLiteral("--trust"), QString(64, QLatin1Char('a'))});
+    QVERIFY(run);
+    const ConnectionOptions &options = run->window->connectionSetup()->options();
+    QVERIFY(options.tls.enabled);
+    QCOMPARE(options.tls.alpn, (QStringList{QStringLiteral("h2"), QStringLiteral("http/1.1")}));
+    QCOMPARE(options.family, ConnectionOptions::Family::IPv6);
+    QCOMPARE(options.proxy.type, ProxySettings::Type::None);
+    QCOMPARE(options.bindAddress, QHostAddress(QStringLiteral("::1")));
+    QCOMPARE(options.bindPort, quint16(5000));
+    QCOMPARE(options.tls.pins, QList<QByteArray>{QByteArray(32, '\xaa')});
+    QCOMPARE(run->window->connectionSetup()->summaryButton()->text(),
+             QStringLiteral("TLS \u00b7 IPv6 \u00b7 from [::1]:5000 \u00b7 pinned"));
+
+    // Without connection options, the remembered ones stay.
+    run->window->saveSettings();
+    auto plain = start({QStringLiteral("127.0.0.1"), QStringLiteral("9")});
+    QVERIFY(plain);
+    QVERIFY(plain->window->connectionSetup()->options().tls.enabled);
+    QVERIFY(plain->window->connectionSetup()->options().tls.pins.isEmpty());
+    QCOMPARE(plain->window->connectionSetup()->options().family, ConnectionOptions::Family::IPv6);
+
+    // A proxy password is kept for the run, and never remembered.
+    auto proxied = start({QStringLiteral("127.0.0.1"), QStringLiteral("9"), QStringLiteral("--proxy"),
+                          QStringLiteral("http://bob:pw@127.0.0.1:3128")});
+    QVERIFY(proxied);
+    QCOMPARE(proxied->window->connectionSetup()->options().proxy.user, QStringLiteral("bob"));
+    QCOMPARE(proxied->window->connectionSetup()->options().proxy.password, QStringLiteral("pw"));
+    QCOMPARE(proxied->window->connectionSetup()->summaryButton()->text(), QStringLiteral("TCP \u00b7 via HTTP proxy"));
+    proxied->window->saveSettings();
+    QVERIFY(!readAll(m_dir->filePath(QStringLiteral("settings.ini"))).contains("pw"));
+}
+
+void StartupAutomationTest::startTlsUpgradeDoesNotSendAgain()
+{
+    // --send goes out on the first Connected; the upgrade's handshake
+    // brings Connected again, which must send nothing.
+    const TlsTestPeer::Certificate certificate = TlsTestPeer::makeSelfSigned(QDir(m_dir->path()), QStringLiteral("s"));
+    QVERIFY(!certificate.cert.isEmpty());
+    TlsTestPeer::StartTlsServer server(certificate);
+    QVERIFY(server.start());
+    auto run = start({QStringLiteral("localhost"), QString::number(server.serverPort()), QStringLiteral("--connect"),
+                      QStringLiteral("--send"), QStringLiteral("STARTTLS\\r\\n")});
+    QVERIFY(run);
+    QVERIFY(!run->window->connectionSetup()->options().tls.enabled);
+    // Trusted by its fingerprint before the connection starts (from the event loop).
+    run->window->tlsControl()->trust(Session::formatEndpoint(QStringLiteral("localhost"), server.serverPort()),
+                                     CertificateInfo::from(QSslCertificate::fromPath(certificate.cert).constFirst()));
+    Session *session = run->window->session();
+    QTRY_VERIFY_WITH_TIMEOUT(server.plainReceived.contains("STARTTLS\r\n"), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(session->transcript()->read(Transcript::Direction::Received, 0, 1000).contains("220 2.0.0"),
+                             30000);
+    QVERIFY(run->window->tlsControl()->startTls());
+    QTRY_VERIFY_WITH_TIMEOUT(session->isEncrypted() && session->state() == Session::State::Connected, 30000);
+    run->window->requestEditor()->editor()->setPlainText(QStringLiteral("NOOP\n"));
+    QVERIFY(run->window->sendRequest());
+    QTRY_VERIFY_WITH_TIMEOUT(server.encryptedReceived.contains("NOOP"), 30000);
+    QCOMPARE(server.encryptedReceived, QByteArray("NOOP\r\n"));
+    QCOMPARE(server.plainReceived, QByteArray("STARTTLS\r\n"));
+}
+
+void StartupAutomationTest::rejectedCertificateIsNotAskedAboutWhenQuitting()
+{
+    const TlsTestPeer::Certificate certificate = TlsTestPeer::makeSelfSigned(QDir(m_dir->path()), QStringLiteral("s"));
+    TlsTestPeer::Server server;
+    QVERIFY(server.start(certificate));
+    auto run = start({QStringLiteral("localhost"), QString::number(server.port()), QStringLiteral("--tls"),
+                      QStringLiteral("--connect"), QStringLiteral("--quit-on-close")});
+    QVERIFY(run);
+    QTRY_COMPARE_WITH_TIMEOUT(run->quit->size(), 1, 30000);
+    QCOMPARE(run->quit->at(0).at(0).toInt(), toInt(ExitCode::TlsFailed));
+    QCoreApplication::processEvents(); // a queued question would come now
+    QVERIFY(run->dialogs.rejections.isEmpty());
+    QCOMPARE(run->dialogs.unexpected, 0);
+}
+
+void StartupAutomationTest::binaryConnectionOptionsAreRememberedWithoutSecrets()
+{
+    // Through a proxy that is not there: exit 9, and the settings file
+    // holds the options given, without the password or the pin.
+    const QString config = m_dir->filePath(QStringLiteral("config"));
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), config);
+    env.insert(QStringLiteral("HOME"), m_dir->path());
+    process.setProcessEnvironment(env);
+    const QString pin = QString(64, QLatin1Char('c'));
+    process.start(QStringLiteral(SOCKETEER_BINARY),
+                  {QStringLiteral("127.0.0.1"), QStringLiteral("9"), QStringLiteral("--proxy"),
+                   QStringLiteral("socks5://alice:S3cretProxyPw@127.0.0.1:%1").arg(TestSupport::closedPort()),
+                   QStringLiteral("--half-close"), QStringLiteral("--tls"), QStringLiteral("--alpn"),
+                   QStringLiteral("h2"), QStringLiteral("--trust"), pin, QStringLiteral("--connect"),
+                   QStringLiteral("--quit-on-close")});
+    QVERIFY(process.waitForStarted());
+    QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 30000);
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), toInt(ExitCode::ProxyError));
+
+    const QString path = config + QStringLiteral("/Socketeer/Socketeer.conf");
+    const QByteArray settings = readAll(path);
+    QVERIFY2(settings.contains("socks5"), settings.constData());
+    QVERIFY(settings.contains("alice"));
+    QVERIFY(!settings.contains("S3cretProxyPw"));
+    QVERIFY(!settings.toLower().contains("password"));
+    QVERIFY(!settings.toLower().contains("cc:cc:cc"));
+    QVERIFY(!settings.toLower().contains("cccccccc"));
+    AppSettings reread(path);
+    const ConnectionOptions options = reread.connectionOptions();
+    QCOMPARE(options.proxy.type, ProxySettings::Type::Socks5);
+    QCOMPARE(options.proxy.user, QStringLiteral("alice"));
+    QVERIFY(options.proxy.password.isEmpty());
+    QVERIFY(options.halfClose);
+    QVERIFY(options.tls.enabled);
+    QCOMPARE(options.tls.alpn, QStringList{QStringLiteral("h2")});
 }
 
 void StartupAutomationTest::binaryRefusedExitsWith4()
