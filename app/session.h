@@ -185,6 +185,7 @@ private:
     void onSocketConnected();
     // Network side (session_net.cpp): proxy, addresses, local bind, UDP, half-close.
     void chooseProxy();
+    void failLater(Error error, const QString &message);
     bool prepareSocket();
     void recordConnected(quint16 peerPort);
     void releaseDatagram();

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include <QSignalBlocker>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -26,8 +27,18 @@ void Session::chooseProxy()
         m_transcript->appendEvent(TranscriptEvent::proxy(), NetSupport::describeProxy(m_proxy));
 }
 
-// Called on a new TCP socket before connectToHost(). On failure the session
-// has failed (the caller must return at once).
+// Fails from the event loop, as a lookup would: connectToHost() never
+// emits the end of the connection it starts.
+void Session::failLater(Error error, const QString &message)
+{
+    QTimer::singleShot(0, this, [this, generation = m_generation, error, message] {
+        if (generation == m_generation)
+            fail(error, message);
+    });
+}
+
+// Called on a new TCP socket before connectToHost(). false if it cannot be
+// used: the socket is released and the session fails from the event loop.
 bool Session::prepareSocket()
 {
     m_socket->setProxy(m_proxy);
@@ -37,17 +48,22 @@ bool Session::prepareSocket()
         return true;
     if (isProxied()) {
         releaseSocket(); // never opened: nothing to read from it
-        fail(Error::SocketError, tr("A local address or port cannot be chosen for a connection through a proxy"));
+        failLater(Error::SocketError, tr("A local address or port cannot be chosen for a connection through a proxy"));
         return false;
     }
     // The peer's family when only a port is given.
     const bool v6 = m_peerAddress.protocol() == QAbstractSocket::IPv6Protocol;
     const QHostAddress local = !bindAddress.isNull() ? bindAddress
                                                      : QHostAddress(v6 ? QHostAddress::AnyIPv6 : QHostAddress::AnyIPv4);
-    if (!m_socket->bind(local, bindPort)) {
+    bool bound = false;
+    {
+        const QSignalBlocker quiet(m_socket); // a failure is reported here, not as a connect error
+        bound = m_socket->bind(local, bindPort);
+    }
+    if (!bound) {
         const QString why = m_socket->errorString();
         releaseSocket();
-        fail(Error::SocketError, tr("Cannot bind to %1: %2").arg(formatEndpoint(local, bindPort), why));
+        failLater(Error::SocketError, tr("Cannot bind to %1: %2").arg(formatEndpoint(local, bindPort), why));
         return false;
     }
     return true;
@@ -73,7 +89,7 @@ void Session::startDatagram(const QHostAddress &address)
     QString why;
     if (!channel->open(address, m_port, m_activeOptions.bindAddress, m_activeOptions.bindPort, &why)) {
         delete channel;
-        fail(Error::SocketError, why);
+        failLater(Error::SocketError, why);
         return;
     }
     m_datagram = channel;
@@ -187,7 +203,7 @@ void Session::halfCloseWhenWritten()
         return;
     QString why;
     if (!NetSupport::shutdownWrite(m_socket->socketDescriptor(), &why)) {
-        fail(Error::SocketError, tr("Cannot close the sending side: %1").arg(why));
+        failLater(Error::SocketError, tr("Cannot close the sending side: %1").arg(why));
         return;
     }
     m_halfClosed = true;
