@@ -1,6 +1,8 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QFile>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <sys/socket.h>
@@ -48,6 +50,16 @@ void LoopbackServer::resetLastConnection()
     const struct linger lingerOff = {1, 0};
     ::setsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &lingerOff, sizeof lingerOff);
     socket->abort();
+}
+
+
+bool hostsFileNamesLocalhost()
+{
+    QFile hosts(QStringLiteral("/etc/hosts"));
+    return hosts.open(QIODevice::ReadOnly)
+        && QRegularExpression(QStringLiteral("^127\\.0\\.0\\.1\\s.*\\blocalhost\\b"), QRegularExpression::MultilineOption)
+               .match(QString::fromLatin1(hosts.readAll()))
+               .hasMatch();
 }
 
 quint16 closedPort()

@@ -50,6 +50,10 @@ private:
     int m_connectionCount = 0;
 };
 
+// True when /etc/hosts maps 127.0.0.1 to "localhost", so that the name
+// resolves without asking a DNS server (a brand-new minimal root has no such line).
+bool hostsFileNamesLocalhost();
+
 // A port on 127.0.0.1 with nothing listening (refused on connect).
 quint16 closedPort();
 

@@ -142,12 +142,7 @@ void TestSession::hostNameIsResolvedAndReported()
 {
     // The system resolver, for a name it answers from /etc/hosts without
     // asking any DNS server.
-    QFile hosts(QStringLiteral("/etc/hosts"));
-    if (!hosts.open(QIODevice::ReadOnly)
-        || !QRegularExpression(QStringLiteral("^127\\.0\\.0\\.1\\s.*\\blocalhost\\b"),
-                               QRegularExpression::MultilineOption)
-                .match(QString::fromLatin1(hosts.readAll()))
-                .hasMatch())
+    if (!TestSupport::hostsFileNamesLocalhost())
         QSKIP("/etc/hosts does not name 127.0.0.1 localhost");
 
     LoopbackServer server;
