@@ -53,6 +53,17 @@ void LoopbackServer::resetLastConnection()
 }
 
 
+QStringList events(const Transcript &transcript, const QString &name)
+{
+    QStringList details;
+    for (qint64 i = 0; i < transcript.entryCount(); ++i) {
+        const Transcript::Entry entry = transcript.entry(i);
+        if (entry.kind == Transcript::Kind::Event && entry.event == name)
+            details.append(entry.detail);
+    }
+    return details;
+}
+
 bool hostsFileNamesLocalhost()
 {
     QFile hosts(QStringLiteral("/etc/hosts"));

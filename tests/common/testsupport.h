@@ -6,6 +6,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include "transcript.h"
+
 // Test peers on loopback only.
 namespace TestSupport {
 
@@ -53,6 +55,9 @@ private:
 // True when /etc/hosts maps 127.0.0.1 to "localhost", so that the name
 // resolves without asking a DNS server (a brand-new minimal root has no such line).
 bool hostsFileNamesLocalhost();
+
+// The details of every event called `name` in the transcript, in order.
+QStringList events(const Transcript &transcript, const QString &name);
 
 // A port on 127.0.0.1 with nothing listening (refused on connect).
 quint16 closedPort();

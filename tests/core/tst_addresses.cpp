@@ -12,19 +12,9 @@
 #include "transcript.h"
 
 using TestSupport::LoopbackServer;
+using TestSupport::events;
 
 namespace {
-
-QStringList events(const Transcript &transcript, const QString &name)
-{
-    QStringList details;
-    for (qint64 i = 0; i < transcript.entryCount(); ++i) {
-        const Transcript::Entry entry = transcript.entry(i);
-        if (entry.kind == Transcript::Kind::Event && entry.event == name)
-            details.append(entry.detail);
-    }
-    return details;
-}
 
 const QHostAddress v4(QHostAddress::LocalHost);
 const QHostAddress v6(QHostAddress::LocalHostIPv6);

@@ -16,20 +16,10 @@
 #include "transcript.h"
 
 using TestSupport::LoopbackServer;
+using TestSupport::events;
 using TestSupport::PeerProcess;
 
 namespace {
-
-QStringList events(const Transcript &transcript, const QString &name)
-{
-    QStringList details;
-    for (qint64 i = 0; i < transcript.entryCount(); ++i) {
-        const Transcript::Entry entry = transcript.entry(i);
-        if (entry.kind == Transcript::Kind::Event && entry.event == name)
-            details.append(entry.detail);
-    }
-    return details;
-}
 
 } // namespace
 

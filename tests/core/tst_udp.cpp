@@ -15,10 +15,12 @@
 #include "exitcodes.h"
 #include "peerprocess.h"
 #include "session.h"
+#include "testsupport.h"
 #include "transcript.h"
 #include "transcriptio.h"
 
 using TestSupport::PeerProcess;
+using TestSupport::events;
 
 namespace {
 
@@ -40,17 +42,6 @@ QList<QPair<QByteArray, QString>> chunks(const Transcript &transcript, Transcrip
             result.append({transcript.data(i), entry.source});
     }
     return result;
-}
-
-QStringList events(const Transcript &transcript, const QString &name)
-{
-    QStringList details;
-    for (qint64 i = 0; i < transcript.entryCount(); ++i) {
-        const Transcript::Entry entry = transcript.entry(i);
-        if (entry.kind == Transcript::Kind::Event && entry.event == name)
-            details.append(entry.detail);
-    }
-    return details;
 }
 
 // A UDP echo peer from socat: each datagram is answered by a child process,
