@@ -119,7 +119,9 @@ bool Session::connectToHost(const QString &host, quint16 port)
     m_lastSendError = Error::None;
     m_finishSending = m_halfClosed = false;
 
-    m_transcript = std::make_shared<Transcript>();
+    m_transcript = m_transcriptFactory ? m_transcriptFactory(m_host, m_port) : nullptr;
+    if (!m_transcript)
+        m_transcript = std::make_shared<Transcript>();
     m_transcript->setPeer(m_host, m_port);
     m_transcript->start();
     m_transcript->appendEvent(TranscriptEvent::connecting(), formatEndpoint(m_host, port));

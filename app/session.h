@@ -133,6 +133,13 @@ public:
     using Resolver = std::function<QList<QHostAddress>(const QString &host)>;
     void setResolver(Resolver resolver) { m_resolver = std::move(resolver); }
 
+    // Makes each connection's transcript (where and whether it is stored;
+    // see Transcript). Called once per connectToHost(); the session then sets
+    // the peer and starts it. Null (the default) or a null result: a plain
+    // Transcript().
+    using TranscriptFactory = std::function<std::shared_ptr<Transcript>(const QString &host, quint16 port)>;
+    void setTranscriptFactory(TranscriptFactory factory) { m_transcriptFactory = std::move(factory); }
+
     State state() const { return m_state; }
     Error error() const { return m_error; }
     QString errorString() const { return m_errorString; }
@@ -268,4 +275,5 @@ private:
     qint64 m_bytesSent = 0;
     qint64 m_bytesReceived = 0;
     std::shared_ptr<Transcript> m_transcript;
+    TranscriptFactory m_transcriptFactory;
 };

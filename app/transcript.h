@@ -18,6 +18,8 @@
 // ranges of one direction. No accessor returns the whole transcript as one
 // buffer or string. A single chunk is at most maxChunkSize bytes: larger
 // appends are split into several entries with the same time.
+class TranscriptSnapshot;
+
 class Transcript : public QObject
 {
     Q_OBJECT
@@ -74,6 +76,10 @@ public:
     bool isEmpty() const { return m_entries.isEmpty(); }
     // True when it holds any data chunk (events alone are not worth saving).
     bool hasData() const;
+
+    // A read-only copy of the entries so far, for another thread (saving,
+    // searching). See TranscriptSnapshot.
+    TranscriptSnapshot snapshot() const;
 
     // Unsaved changes: set by every append, cleared by setModified(false)
     // after a successful save.

@@ -262,3 +262,8 @@ void TranscriptView::changeEvent(QEvent *event)
             rerenderAll();
     }
 }
+
+bool TranscriptView::showMatch(Transcript::Direction, qint64, qint64)
+{
+    return false; // the virtualized view implements it
+}

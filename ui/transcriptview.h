@@ -71,6 +71,10 @@ public:
     QAction *timestampsAction() const { return m_timestampsAction; } // checkable
     QAction *wrapAction() const { return m_wrapAction; }             // checkable
 
+    // Scrolls to and selects `length` bytes of `direction`'s stream starting
+    // at `offset` (a search match). False if that range is not shown.
+    bool showMatch(Transcript::Direction direction, qint64 offset, qint64 length);
+
     // Renders every pending entry now (tests; before reading text()).
     void flush();
     bool hasPending() const;
