@@ -1,6 +1,7 @@
 #include "guimain.h"
 
 #include <cstdio>
+#include <memory>
 
 #include <QApplication>
 
@@ -8,6 +9,7 @@
 #include "appsettings.h"
 #include "connectionbar.h"
 #include "demoserver.h"
+#include "eventloopprobe.h"
 #include "mainwindow.h"
 #include "standarddialogs.h"
 #include "startupautomation.h"
@@ -49,6 +51,9 @@ int runWindow(int &argc, char **argv, const CommandLineOptions &options, bool de
         automationExit = code;
         QCoreApplication::exit(code);
     });
+
+    // Benchmarks only (bench/): off unless its environment variable is set.
+    std::unique_ptr<EventLoopProbe> probe(EventLoopProbe::fromEnvironment());
 
     window.show();
     automation.start();
