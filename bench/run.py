@@ -172,6 +172,13 @@ def main():
     finally:
         server.stop()
 
+    # The view and search on large transcripts (in-process, offscreen).
+    view_cases = []
+    if not args.skip_window:
+        out = subprocess.run([os.path.join(tools, "viewbench"), str(args.size)], check=True,
+                             capture_output=True, text=True, env=env).stdout
+        view_cases = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
     lines = [f"Data: {args.size:,} bytes per set; median of {args.runs} runs; "
              f"throughput measured by the server (accept to the client's close).", "",
              "| data | client | throughput | ratio to best baseline | peak RSS | saved bytes | event-loop gaps p50 / p99 / max |",
@@ -187,6 +194,19 @@ def main():
               f"| {args.cycles} | {c_seconds:.3f} s | {cycles['seconds']:.3f} s | {cycles['seconds'] / c_seconds:.2f} | "
               f"{cycles['fds_after_10']} / {cycles['fds_after_all']} | "
               f"{cycles['rss_kib_after_10'] / 1024:.1f} / {cycles['rss_kib_after_all'] / 1024:.1f} MiB |"]
+    for v in view_cases:
+        if v["case"] == "cancel":
+            lines += ["", f"Search over {v['bytes']:,} bytes cancelled while running (5 times): "
+                          f"cancelAndWait() p50 {v['cancel_p50_ms']:.2f} ms, max {v['cancel_max_ms']:.2f} ms."]
+    cases = [v for v in view_cases if v["case"] != "cancel"]
+    if cases:
+        lines += ["", "| transcript | rows | row index | first paint | fully indexed | scroll p50 / p99 / max | to end | full search (no match) |",
+                  "|---|---:|---:|---:|---:|---|---:|---:|"]
+        for v in cases:
+            lines.append(f"| {v['case']} ({v['bytes'] / 1e6:,.0f} MB) | {v['rows']:,} | {v['index_kib']:,.0f} KiB | "
+                         f"{v['first_paint_ms']:.0f} ms | {v['indexed_ms']:.0f} ms | "
+                         f"{v['scroll_p50_ms']:.2f} / {v['scroll_p99_ms']:.2f} / {v['scroll_max_ms']:.2f} ms | "
+                         f"{v['scroll_to_end_ms']:.1f} ms | {v['full_search_ms']:.0f} ms |")
     table = "\n".join(lines)
     print(table)
     if args.output:
