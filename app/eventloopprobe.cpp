@@ -28,7 +28,6 @@ EventLoopProbe *EventLoopProbe::fromEnvironment(QObject *parent)
         return nullptr;
     auto *probe = new EventLoopProbe(parent);
     probe->setOutputFile(path);
-    probe->start();
     return probe;
 }
 

@@ -13,8 +13,9 @@
 //
 // Used by the benchmarks (bench/), enabled only when the environment
 // variable SOCKETEER_EVENT_LOOP_PROBE names a file: fromEnvironment() then
-// returns a running probe, and the probe writes its figures there as one
-// JSON object when destroyed. Memory is fixed (a histogram of 10 µs buckets
+// returns a probe (not yet started: the caller starts it when the period to
+// measure begins), and the probe writes its figures there as one JSON
+// object when destroyed. Memory is fixed (a histogram of 10 µs buckets
 // up to 1 s; longer gaps count in the last bucket and in max).
 class EventLoopProbe : public QObject
 {
@@ -25,10 +26,11 @@ public:
     explicit EventLoopProbe(QObject *parent = nullptr);
     ~EventLoopProbe() override;
 
-    // A running probe writing to the file named by the environment, or null.
+    // A probe writing to the file named by the environment, or null.
     static EventLoopProbe *fromEnvironment(QObject *parent = nullptr);
 
     void start();
+    bool isRunning() const { return m_timer.isActive(); }
     void setOutputFile(const QString &path) { m_outputFile = path; }
 
     qint64 gapCount() const { return m_count; }

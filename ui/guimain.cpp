@@ -11,6 +11,7 @@
 #include "demoserver.h"
 #include "eventloopprobe.h"
 #include "mainwindow.h"
+#include "session.h"
 #include "standarddialogs.h"
 #include "startupautomation.h"
 #include "version.h"
@@ -53,7 +54,14 @@ int runWindow(int &argc, char **argv, const CommandLineOptions &options, bool de
     });
 
     // Benchmarks only (bench/): off unless its environment variable is set.
+    // It measures from the first connection on: the stream, not start-up.
     std::unique_ptr<EventLoopProbe> probe(EventLoopProbe::fromEnvironment());
+    if (probe) {
+        QObject::connect(window.session(), &Session::stateChanged, probe.get(), [&probe](Session::State state) {
+            if (state == Session::State::Connected && !probe->isRunning())
+                probe->start();
+        });
+    }
 
     window.show();
     automation.start();

@@ -36,6 +36,7 @@ private Q_SLOTS:
         {
             std::unique_ptr<EventLoopProbe> probe(EventLoopProbe::fromEnvironment());
             QVERIFY(probe);
+            probe->start();
             QTRY_VERIFY(probe->gapCount() >= 3);
         }
         qunsetenv(EventLoopProbe::environmentVariable);
