@@ -317,15 +317,19 @@ bool TranscriptLayout::rowOfByte(Mode mode, Transcript::Direction direction, qin
                 *column = head(mode, r, withTimes).size()
                     + TranscriptText::escape(QByteArrayView(rows.data).sliced(begin, inEntry - begin)).size();
             } else {
+                // The row may have started in an earlier entry of the run.
                 const bool runStart = opensRun(info, cursor);
                 const qint64 n = hexRowsOf(info, runStart);
-                qint64 k = 0;
+                qint64 k = -1;
                 while (k + 1 < n && hexRowStart(info, runStart, k + 1) <= offset)
                     ++k;
-                const qint64 begin = hexRowStart(info, runStart, k);
-                const Row r{e, info, begin, hexRowEnd(e, info, begin), false};
                 *row = cursor.hexRow + k;
-                *column = head(mode, r, withTimes).size() + hexColumn(offsetDigits(begin), offset % hexRowBytes);
+                const QList<Row> found = rows(mode, *row, 1);
+                if (found.isEmpty())
+                    return false;
+                const Row &r = found.first();
+                *column = head(mode, r, withTimes).size()
+                    + hexColumn(offsetDigits(r.begin / hexRowBytes * hexRowBytes), offset % hexRowBytes);
             }
             return true;
         }

@@ -163,6 +163,7 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_view->timestampsAction());
     view->addAction(m_view->wrapAction());
+    view->addAction(m_view->hexAction());
     view->addSeparator();
     QAction *certificates = m_certificateDock->toggleViewAction();
     certificates->setObjectName(QStringLiteral("certificatePanelAction"));
@@ -214,6 +215,7 @@ void MainWindow::connectParts()
     connect(m_view->timestampsAction(), &QAction::toggled, this,
             [this](bool show) { m_settings->setShowTimestamps(show); });
     connect(m_view->wrapAction(), &QAction::toggled, this, [this](bool wrap) { m_settings->setWrapLines(wrap); });
+    connect(m_view, &TranscriptView::message, this, [this](const QString &text) { showMessage(text); });
 
     connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
     connect(&m_session, &Session::transcriptStarted, this, &MainWindow::onTranscriptStarted);
