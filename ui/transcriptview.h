@@ -100,6 +100,8 @@ public:
     void setShowHex(bool hex);
     bool showHex() const { return m_mode == TranscriptLayout::Mode::Hex; }
 
+    bool isReadOnly() const { return true; } // nothing typed changes it
+
     void setPlaceholderText(const QString &text);
     QString placeholderText() const { return m_placeholder; }
 
