@@ -403,7 +403,10 @@ void TranscriptView::refresh()
 void TranscriptView::announceAppended(qint64 oldRows)
 {
     const qint64 rows = rowCount();
-    if (!QAccessible::isActive() || rows <= oldRows || !m_follow)
+    if (rows <= oldRows || !m_follow)
+        return;
+    ++m_announcements;
+    if (!QAccessible::isActive())
         return;
     const qint64 first = std::max(oldRows, accessibleWindowFirstRow());
     const int position = accessibleOffset(TextPosition{first, 0});

@@ -119,6 +119,9 @@ public:
     void flush();
     bool hasPending() const;
     int renderCount() const { return m_renderCount; } // passes so far
+    // Announcements of appended text so far (counted whether or not
+    // assistive technology is active; sent only when it is).
+    int announcementCount() const { return m_announcements; }
     qint64 renderedEntries() const { return m_layout.indexedEntries(); }
     QLabel *backlogIndicator() const { return m_backlogLabel; }
     QToolButton *newDataIndicator() const { return m_newDataButton; }
@@ -220,6 +223,7 @@ private:
     qint64 m_announcedRows = 0;
     int m_maxColumns = 0;
     int m_renderCount = 0;
+    int m_announcements = 0;
     QString m_placeholder;
     QStringList m_paintedRows;
     QList<Painted> m_painted;

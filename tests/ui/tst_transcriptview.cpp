@@ -52,6 +52,8 @@ private Q_SLOTS:
     void hostileBytesArePaintedVisibly();
     void accessibleWindowMovesWithScrolling();
     void keyboardScrolls();
+    void appendedTextIsAnnouncedAtTheRefreshRate();
+    void paletteChangeRecolours();
 
 private:
     // Chunks of maxChunkSize bytes that take two indexing passes.
@@ -852,6 +854,47 @@ void TranscriptViewTest::keyboardScrolls()
     QApplication::sendEvent(view.viewport(), &wheel);
     QVERIFY(!view.isFollowingTail());
     QVERIFY(view.firstVisibleRow() < 300);
+}
+
+void TranscriptViewTest::appendedTextIsAnnouncedAtTheRefreshRate()
+{
+    TranscriptView view;
+    showView(view);
+    auto transcript = started();
+    view.setTranscript(transcript);
+    constexpr int bursts = 5;
+    for (int burst = 0; burst < bursts; ++burst) {
+        for (int i = 0; i < 200; ++i)
+            transcript->appendData(Direction::Received, "chunk\n");
+        QTRY_VERIFY(!view.hasPending());
+    }
+    // One announcement per refresh that added rows, not one per chunk.
+    QVERIFY2(view.announcementCount() >= 1 && view.announcementCount() <= view.renderCount(),
+             qPrintable(QStringLiteral("%1 announcements, %2 passes").arg(view.announcementCount()).arg(view.renderCount())));
+    QVERIFY(view.renderCount() <= 2 * bursts);
+    // Scrolled up, nothing is announced: the reader is elsewhere.
+    view.scrollToRow(0);
+    const int before = view.announcementCount();
+    transcript->appendData(Direction::Received, "more\n");
+    QTRY_VERIFY(!view.hasPending());
+    view.flush();
+    QCOMPARE(view.announcementCount(), before);
+}
+
+void TranscriptViewTest::paletteChangeRecolours()
+{
+    TranscriptView view;
+    auto transcript = started();
+    view.setTranscript(transcript);
+    transcript->appendData(Direction::Sent, "x\n");
+    view.flush();
+    const QColor light = view.rowColor(0);
+    QPalette dark = view.palette();
+    dark.setColor(QPalette::Base, Qt::black);
+    dark.setColor(QPalette::Text, Qt::white);
+    view.setPalette(dark);
+    QVERIFY(view.rowColor(0) != light);
+    QVERIFY(view.rowColor(0).lightnessF() > 0.5f);
 }
 
 QTEST_MAIN(TranscriptViewTest)
