@@ -778,6 +778,11 @@ void TranscriptViewTest::hostileBytesArePaintedVisibly()
         view.flush();
         view.setSelection({4, 2}, {5, 8});
         view.grab().save(shot);
+        view.setShowHex(true);
+        view.setShowTimestamps(true);
+        view.scrollToEnd();
+        QTest::qWait(50);
+        view.grab().save(QString(shot).replace(QStringLiteral(".png"), QStringLiteral("-hex.png")));
     }
 }
 
