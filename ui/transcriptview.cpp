@@ -259,6 +259,7 @@ void TranscriptView::setTranscript(std::shared_ptr<Transcript> transcript)
     stopTimers();
     m_transcript = std::move(transcript);
     m_layout.setTranscript(m_transcript.get());
+    m_pendingMatch.active = false;
     m_follow = true;
     m_newRowsBelow = false;
     m_top = 0;
@@ -367,6 +368,9 @@ void TranscriptView::renderPending()
         return;
     m_layout.indexMore(maxIndexBytesPerPass);
     ++m_renderCount;
+    if (m_pendingMatch.active
+        && selectMatch(m_pendingMatch.direction, m_pendingMatch.offset, m_pendingMatch.length))
+        m_pendingMatch.active = false;
     if (hasPending()) {
         m_backlogTimer.start(); // the rest on the next turn, after events are handled
         scheduleRefresh();
@@ -973,6 +977,18 @@ void TranscriptView::mouseDoubleClickEvent(QMouseEvent *event)
 bool TranscriptView::showMatch(Transcript::Direction direction, qint64 offset, qint64 length)
 {
     length = std::max<qint64>(1, length);
+    m_pendingMatch.active = false;
+    if (selectMatch(direction, offset, length))
+        return true;
+    if (!m_transcript || offset < 0 || offset + length > m_transcript->totalBytes(direction) || !hasPending())
+        return false;
+    m_pendingMatch = PendingMatch{true, direction, offset, length};
+    m_follow = false;
+    return true;
+}
+
+bool TranscriptView::selectMatch(Transcript::Direction direction, qint64 offset, qint64 length)
+{
     qint64 startRow = 0;
     qsizetype startColumn = 0;
     qint64 lastRow = 0;

@@ -112,7 +112,10 @@ public:
     QAction *hexAction() const { return m_hexAction; }               // checkable, "Show as Hex"
 
     // Scrolls to and selects `length` bytes of `direction`'s stream starting
-    // at `offset` (a search match). False if that range is not indexed yet.
+    // at `offset` (a search match). If those bytes are in the transcript but
+    // not indexed yet (the view is catching up), it is done as soon as they
+    // are, and the view stops following the tail meanwhile. False if the
+    // transcript does not hold them.
     bool showMatch(Transcript::Direction direction, qint64 offset, qint64 length);
 
     // Indexes every pending entry now and updates the scroll bars (tests).
@@ -208,6 +211,7 @@ private:
     void announceAppended(qint64 oldRows);
     void invalidateAccessibleWindow();
     void resetView();
+    bool selectMatch(Transcript::Direction direction, qint64 offset, qint64 length);
 
     std::shared_ptr<Transcript> m_transcript;
     QMetaObject::Connection m_appendedConnection;
@@ -227,6 +231,13 @@ private:
     QString m_placeholder;
     QStringList m_paintedRows;
     QList<Painted> m_painted;
+
+    struct PendingMatch {
+        bool active = false;
+        Transcript::Direction direction = Transcript::Direction::Received;
+        qint64 offset = 0;
+        qint64 length = 0;
+    } m_pendingMatch;
 
     bool m_hasSelection = false;
     bool m_selecting = false;

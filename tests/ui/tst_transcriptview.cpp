@@ -49,6 +49,7 @@ private Q_SLOTS:
     void selectionAndCopyGiveTheExactText();
     void copyOfAHugeSelectionIsCapped();
     void showMatchSelectsTheBytes();
+    void showMatchWaitsForTheIndex();
     void hostileBytesArePaintedVisibly();
     void accessibleWindowMovesWithScrolling();
     void keyboardScrolls();
@@ -746,8 +747,28 @@ void TranscriptViewTest::showMatchSelectsTheBytes()
     QCOMPARE(view.selectedText().simplified(), QStringLiteral("6c 65 01")); // a wider gap after the 8th byte
     QVERIFY(view.showMatch(Direction::Sent, 1, 1));
     QCOMPARE(view.selectedText(), QStringLiteral("62"));
-    // Not there (yet).
+    // Not there.
     QVERIFY(!view.showMatch(Direction::Sent, 3, 1));
+}
+
+void TranscriptViewTest::showMatchWaitsForTheIndex()
+{
+    // A match in data the view has not indexed yet: shown once it is.
+    TranscriptView view;
+    showView(view);
+    auto transcript = started();
+    const QByteArray filler(Transcript::maxChunkSize, 'f');
+    for (int i = 0; i < passChunks; ++i)
+        transcript->appendData(Direction::Received, filler);
+    const qint64 offset = transcript->totalBytes(Direction::Received) + 2;
+    transcript->appendData(Direction::Received, "..needle..\n");
+    view.setTranscript(transcript);
+    QVERIFY(view.hasPending());
+    QVERIFY(view.showMatch(Direction::Received, offset, 6));
+    QTRY_VERIFY(!view.hasPending());
+    QCOMPARE(view.selectedText(), QStringLiteral("needle"));
+    QVERIFY(!view.isFollowingTail() || view.firstVisibleRow() <= view.selectionStart().row);
+    QVERIFY(view.selectionStart().row >= view.firstVisibleRow());
 }
 
 void TranscriptViewTest::hostileBytesArePaintedVisibly()
