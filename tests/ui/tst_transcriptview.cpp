@@ -804,6 +804,14 @@ void TranscriptViewTest::hostileBytesArePaintedVisibly()
         view.scrollToEnd();
         QTest::qWait(50);
         view.grab().save(QString(shot).replace(QStringLiteral(".png"), QStringLiteral("-hex.png")));
+        view.setShowHex(false);
+        view.setWrapLines(true);
+        transcript->appendData(Direction::Received, QByteArray(QByteArray(300, 'w') + "\xe2\x80\xae\x1b[1m" + QByteArray(20, 'z') + '\n'));
+        view.flush();
+        view.scrollToEnd();
+        view.setSelection({view.rowCount() - 1, 90}, {view.rowCount() - 1, 200});
+        QTest::qWait(50);
+        view.grab().save(QString(shot).replace(QStringLiteral(".png"), QStringLiteral("-wrap.png")));
     }
 }
 
