@@ -33,6 +33,7 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     if (settings) {
         m_view->setShowTimestamps(settings->showTimestamps());
         m_view->setWrapLines(settings->wrapLines());
+        m_view->setShowHex(settings->showHex());
     }
     m_view->setTranscript(m_transcript);
     setCentralWidget(m_view);

@@ -983,6 +983,8 @@ void MainWindowTest::settingsRememberedAcrossWindows()
                 action->setChecked(true);
             if (action->text() == QStringLiteral("&Wrap Lines"))
                 action->setChecked(true); // off by default
+            if (action->text() == QStringLiteral("Show as &Hex"))
+                action->setChecked(true); // off by default
         }
         window->resize(700, 500);
         QVERIFY(window->close()); // nothing unsaved: no question
@@ -998,6 +1000,8 @@ void MainWindowTest::settingsRememberedAcrossWindows()
     QCOMPARE(window->requestEditor()->text(), QStringLiteral("de ad"));
     QVERIFY(window->transcriptView()->showTimestamps());
     QVERIFY(window->transcriptView()->wrapLines());
+    QVERIFY(window->transcriptView()->showHex());
+    QVERIFY(window->transcriptView()->hexAction()->isChecked());
     QCOMPARE(window->size(), QSize(700, 500));
     QVERIFY(m_dialogs->unsavedQuestions.isEmpty());
 }

@@ -270,6 +270,12 @@ void TranscriptWindowTest::followsTheTimestampAndWrapSettings()
     QVERIFY(first->view()->wrapAction()->isChecked());
     first->view()->flush();
     QVERIFY(first->view()->allText().startsWith(QStringLiteral("[+")));
+    QVERIFY(!first->view()->showHex());
+    main->settings.setShowHex(true);
+    TranscriptWindow *hex = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(hex);
+    QVERIFY(hex->view()->showHex());
+    main->settings.setShowHex(false);
 
     // As changed in the main window since, without closing it.
     main->settings.setShowTimestamps(false);
