@@ -163,6 +163,7 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_view->timestampsAction());
     view->addAction(m_view->wrapAction());
+    view->addAction(m_view->hexAction());
     view->addSeparator();
     QAction *certificates = m_certificateDock->toggleViewAction();
     certificates->setObjectName(QStringLiteral("certificatePanelAction"));
@@ -214,6 +215,8 @@ void MainWindow::connectParts()
     connect(m_view->timestampsAction(), &QAction::toggled, this,
             [this](bool show) { m_settings->setShowTimestamps(show); });
     connect(m_view->wrapAction(), &QAction::toggled, this, [this](bool wrap) { m_settings->setWrapLines(wrap); });
+    connect(m_view->hexAction(), &QAction::toggled, this, [this](bool hex) { m_settings->setShowHex(hex); });
+    connect(m_view, &TranscriptView::message, this, [this](const QString &text) { showMessage(text); });
 
     connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
     connect(&m_session, &Session::transcriptStarted, this, &MainWindow::onTranscriptStarted);
@@ -252,6 +255,7 @@ void MainWindow::loadSettings()
     m_request->setText(m_settings->requestText());
     m_view->setShowTimestamps(m_settings->showTimestamps());
     m_view->setWrapLines(m_settings->wrapLines());
+    m_view->setShowHex(m_settings->showHex());
     m_setup->load();
 
     if (!restoreGeometry(m_settings->windowGeometry())) {
@@ -278,6 +282,7 @@ void MainWindow::saveSettings()
     }
     m_settings->setShowTimestamps(m_view->showTimestamps());
     m_settings->setWrapLines(m_view->wrapLines());
+    m_settings->setShowHex(m_view->showHex());
     m_settings->setWindowGeometry(saveGeometry());
     m_settings->setWindowState(saveState());
     m_settings->setSplitterState(m_splitter->saveState());

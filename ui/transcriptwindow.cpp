@@ -33,6 +33,7 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     if (settings) {
         m_view->setShowTimestamps(settings->showTimestamps());
         m_view->setWrapLines(settings->wrapLines());
+        m_view->setShowHex(settings->showHex());
     }
     m_view->setTranscript(m_transcript);
     setCentralWidget(m_view);
@@ -55,6 +56,7 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     connect(closeAction, &QAction::triggered, this, &QWidget::close);
 
     setStatusBar(new MessageStatusBar(this));
+    connect(m_view, &TranscriptView::message, statusBar(), [this](const QString &text) { statusBar()->showMessage(text); });
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_fileMenu = file;
@@ -69,6 +71,7 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_view->timestampsAction());
     view->addAction(m_view->wrapAction());
+    view->addAction(m_view->hexAction());
 
     for (QMenu *menu : {file, edit, view})
         menu->setToolTipsVisible(true);
