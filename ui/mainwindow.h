@@ -13,6 +13,7 @@ class CertificatePanel;
 class ConnectionBar;
 class ConnectionSetup;
 class Dialogs;
+class FindBar;
 class QAction;
 class QDockWidget;
 class QSplitter;
@@ -55,6 +56,7 @@ public:
     ConnectionBar *connectionBar() const { return m_connection; }
     RequestEditor *requestEditor() const { return m_request; }
     TranscriptView *transcriptView() const { return m_view; }
+    FindBar *findBar() const { return m_find; }
     ConnectionSetup *connectionSetup() const { return m_setup; }
     TlsControl *tlsControl() const { return m_tls; }
     CertificatePanel *certificatePanel() const { return m_certificates; }
@@ -119,6 +121,7 @@ private:
     ConnectionBar *m_connection = nullptr;
     RequestEditor *m_request = nullptr;
     TranscriptView *m_view = nullptr;
+    FindBar *m_find = nullptr;
     QSplitter *m_splitter = nullptr;
     SessionStatus *m_status = nullptr;
     TransportStatus *m_transportStatus = nullptr;

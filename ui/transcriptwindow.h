@@ -6,6 +6,7 @@
 
 #include "transcriptfiles.h"
 
+class FindBar;
 class QAction;
 class QMenu;
 class Transcript;
@@ -28,6 +29,7 @@ public:
                      AppSettings *settings, QWidget *parent = nullptr);
 
     TranscriptView *view() const { return m_view; }
+    FindBar *findBar() const { return m_find; }
     std::shared_ptr<Transcript> transcript() const { return m_transcript; }
     QString filePath() const { return m_filePath; }
 
@@ -41,5 +43,6 @@ private:
     QString m_filePath;
     TranscriptFiles m_files;
     TranscriptView *m_view;
+    FindBar *m_find = nullptr;
     QMenu *m_fileMenu = nullptr;
 };
