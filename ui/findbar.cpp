@@ -67,7 +67,7 @@ FindBar::FindBar(TranscriptView *view, QWidget *parent)
     connect(m_nextAction, &QAction::triggered, this, &FindBar::findNext);
     connect(m_previousAction, &QAction::triggered, this, &FindBar::findPrevious);
 
-    auto *label = new QLabel(tr("Fin&d:"), this);
+    auto *label = new QLabel(tr("F&ind:"), this);
     m_pattern = new QLineEdit(this);
     m_pattern->setObjectName(QStringLiteral("findPattern"));
     m_pattern->setAccessibleName(tr("Find pattern"));
@@ -91,17 +91,24 @@ FindBar::FindBar(TranscriptView *view, QWidget *parent)
     m_scope->setAccessibleName(tr("Find in"));
     m_scope->setToolTip(tr("Which data to search: what was sent, what was received, or both"));
 
-    m_matchCase = new QCheckBox(tr("Match &case"), this);
+    m_matchCase = new QCheckBox(tr("M&atch case"), this);
     m_matchCase->setObjectName(QStringLiteral("findMatchCase"));
     m_matchCase->setAccessibleName(tr("Match case"));
     m_matchCase->setToolTip(tr("Off: ASCII letters match in either case (Text only)"));
 
+    // Not the actions themselves: their mnemonics belong in the Edit menu.
     m_previousButton = toolButton(this, QStringLiteral("findPrevious"));
-    m_previousButton->setDefaultAction(m_previousAction);
+    m_previousButton->setIcon(m_previousAction->icon());
+    m_previousButton->setText(tr("Previous"));
+    m_previousButton->setToolTip(m_previousAction->toolTip());
     m_previousButton->setAccessibleName(tr("Find previous"));
+    connect(m_previousButton, &QToolButton::clicked, this, &FindBar::findPrevious);
     m_nextButton = toolButton(this, QStringLiteral("findNext"));
-    m_nextButton->setDefaultAction(m_nextAction);
+    m_nextButton->setIcon(m_nextAction->icon());
+    m_nextButton->setText(tr("Next"));
+    m_nextButton->setToolTip(m_nextAction->toolTip());
     m_nextButton->setAccessibleName(tr("Find next"));
+    connect(m_nextButton, &QToolButton::clicked, this, &FindBar::findNext);
 
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("findProgress"));
@@ -273,6 +280,10 @@ void FindBar::onFinished(const TranscriptSearch::Result &result)
         return;
     case TranscriptSearch::Status::Found:
         break;
+    }
+    if (!m_view || m_view->transcript() != m_searched.lock()) { // the view moved on meanwhile
+        setResult(QString(), false);
+        return;
     }
     const TranscriptSearch::Match &match = result.match;
     m_current = match;

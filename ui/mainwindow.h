@@ -39,7 +39,8 @@ class TransportStatus;
 // connection bar's and the request editor's actions, in the Connection menu
 // too, with Start TLS, Connection Options and Trusted Certificates (see
 // ConnectionSetup and TlsControl). The certificate panel is a dock (View
-// menu, F9) shown after each handshake or certificate rejection. While Connect or Send is disabled its shortcut still says in the
+// menu, F9) shown after each handshake or certificate rejection. The Find
+// bar (Edit > Find, Ctrl+F) sits under the transcript view. While Connect or Send is disabled its shortcut still says in the
 // status bar why nothing happens.
 class MainWindow : public QMainWindow
 {

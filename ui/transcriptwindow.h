@@ -15,8 +15,9 @@ class TranscriptView;
 // A read-only window over a transcript opened from a file: the same
 // TranscriptView as the main window (timestamps and wrapping as in the
 // settings, when given), File > Save As (export in another format) and
-// Close, Edit > Copy and Select All. It deletes itself when closed and never
-// keeps the application running on its own. Quit (Ctrl+Q) is the main
+// Close, Edit > Copy, Select All and Find (a FindBar under the view). It
+// deletes itself when closed and never keeps the application running on its
+// own. Quit (Ctrl+Q) is the main
 // window's action, given with setQuitAction(); Close (Ctrl+W) closes this
 // window only. MainWindow::openTranscript()
 // creates it.

@@ -42,6 +42,8 @@ private Q_SLOTS:
     void escapeHidesAndFocusesTheView();
     void longSearchShowsProgressAndCancels();
     void newTranscriptStartsFromTheTop();
+    void resultForAnotherTranscriptIsDropped();
+    void buttonsSearchToo();
     void everyControlIsNamed();
 
 private:
@@ -299,6 +301,55 @@ void FindBarTest::newTranscriptStartsFromTheTop()
     QTRY_COMPARE(found.size(), 3);
     QCOMPARE(matchText(found.at(2)), QStringLiteral("sent@5+5"));
     QVERIFY(!bar->resultText().contains(QStringLiteral("wrapped")));
+}
+
+void FindBarTest::resultForAnotherTranscriptIsDropped()
+{
+    auto transcript = std::make_shared<Transcript>();
+    const QByteArray block(Transcript::maxChunkSize, 'x');
+    for (int i = 0; i < 4 * 16; ++i) // 4 MB, then the match
+        transcript->appendData(Direction::Received, block);
+    transcript->appendData(Direction::Received, "needle");
+    std::unique_ptr<TranscriptWindow> window(showWindow(transcript));
+    FindBar *bar = window->findBar();
+    QSemaphore reached;
+    QSemaphore proceed;
+    std::atomic<int> blocks{0};
+    bar->search()->setBlockObserver([&](qint64) {
+        if (++blocks == 1) {
+            reached.release();
+            proceed.acquire();
+        }
+    });
+    QSignalSpy found(bar, &FindBar::matchFound);
+    QSignalSpy finished(bar->search(), &TranscriptSearch::finished);
+    bar->activate();
+    bar->patternEdit()->setText(QStringLiteral("needle"));
+    bar->findNext();
+    reached.acquire();
+    window->view()->setTranscript(sample()); // a new connection while it searches
+    proceed.release();
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.at(0).at(0).value<TranscriptSearch::Result>().status, TranscriptSearch::Status::Found);
+    QCOMPARE(found.size(), 0);
+    QVERIFY(!bar->currentRange().isValid());
+}
+
+void FindBarTest::buttonsSearchToo()
+{
+    std::unique_ptr<TranscriptWindow> window(showWindow(sample()));
+    FindBar *bar = window->findBar();
+    QSignalSpy found(bar, &FindBar::matchFound);
+    bar->activate();
+    bar->patternEdit()->setText(QStringLiteral("HTTP"));
+    QTest::mouseClick(bar->findChild<QToolButton *>(QStringLiteral("findNext")), Qt::LeftButton);
+    QTRY_COMPARE(found.size(), 1);
+    QCOMPARE(matchText(found.at(0)), QStringLiteral("sent@11+4"));
+    QTest::mouseClick(bar->findChild<QToolButton *>(QStringLiteral("findPrevious")), Qt::LeftButton);
+    QTRY_COMPARE(found.size(), 2);
+    QCOMPARE(matchText(found.at(1)), QStringLiteral("received@0+4")); // wrapped to the bottom
+    QTest::mouseClick(bar->findChild<QToolButton *>(QStringLiteral("findClose")), Qt::LeftButton);
+    QVERIFY(!bar->isVisible());
 }
 
 void FindBarTest::everyControlIsNamed()
