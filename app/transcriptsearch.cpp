@@ -1,6 +1,7 @@
 #include "transcriptsearch.h"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -17,17 +18,29 @@ int streamIndex(Direction direction)
     return direction == Direction::Sent ? 0 : 1;
 }
 
-char foldAscii(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-}
-
+// ASCII upper case to lower case; other bytes unchanged. Eight bytes at a
+// time: a byte gets 0x20 added when it is below 0x80 and within 'A'..'Z'.
 void foldInPlace(QByteArray &bytes)
 {
+    constexpr quint64 ones = 0x0101010101010101ULL;
+    constexpr quint64 high = 0x8080808080808080ULL;
     char *p = bytes.data();
     const qsizetype n = bytes.size();
-    for (qsizetype i = 0; i < n; ++i)
-        p[i] = foldAscii(p[i]);
+    qsizetype i = 0;
+    for (; i + 8 <= n; i += 8) {
+        quint64 x;
+        std::memcpy(&x, p + i, 8);
+        const quint64 low7 = x & ~high;
+        const quint64 atLeastA = low7 + (0x80 - 'A') * ones; // high bit set where >= 'A'
+        const quint64 aboveZ = low7 + (0x80 - 'Z' - 1) * ones; // high bit set where > 'Z'
+        const quint64 upper = atLeastA & ~aboveZ & ~x & high;
+        x |= upper >> 2; // 0x80 >> 2 == 0x20
+        std::memcpy(p + i, &x, 8);
+    }
+    for (; i < n; ++i) {
+        if (p[i] >= 'A' && p[i] <= 'Z')
+            p[i] = char(p[i] + ('a' - 'A'));
+    }
 }
 
 // Maps between entries and per-direction byte offsets without keeping one
@@ -182,6 +195,42 @@ void Searcher::scanned(qint64 bytes)
         m_progress(m_scanned, m_total);
 }
 
+// The first occurrence of `needle` in `haystack`, or -1.
+qsizetype indexIn(QByteArrayView haystack, QByteArrayView needle, const QByteArrayMatcher &matcher)
+{
+#if defined(__GLIBC__)
+    // glibc's two-way memmem: linear, and several times faster than
+    // QByteArrayMatcher on short patterns.
+    Q_UNUSED(matcher);
+    const void *hit = memmem(haystack.data(), size_t(haystack.size()), needle.data(), size_t(needle.size()));
+    return hit ? qsizetype(static_cast<const char *>(hit) - haystack.data()) : -1;
+#else
+    Q_UNUSED(needle);
+    return matcher.indexIn(haystack, 0);
+#endif
+}
+
+// The last occurrence of `needle` in `haystack` starting before `end`, or -1.
+qsizetype lastIndexIn(QByteArrayView haystack, QByteArrayView needle, qsizetype end,
+                      const QByteArrayMatcher &matcher)
+{
+    // Forward hits are fast; a block full of hits (or a long periodic
+    // pattern) falls back to Qt's linear backward search for the rest.
+    qsizetype last = -1;
+    qsizetype from = 0;
+    for (int hits = 0; hits < 256 && from < end; ++hits) {
+        const qsizetype hit = indexIn(haystack.sliced(from), needle, matcher);
+        if (hit < 0 || from + hit >= end)
+            return last;
+        last = from + hit;
+        from = last + 1;
+    }
+    if (from >= end)
+        return last;
+    const qsizetype tail = haystack.lastIndexOf(needle, end - 1);
+    return tail >= from ? tail : last;
+}
+
 std::optional<qint64> Searcher::forward(Direction direction, qint64 from, qint64 to)
 {
     const qint64 patternLength = m_pattern.size();
@@ -191,7 +240,7 @@ std::optional<qint64> Searcher::forward(Direction direction, qint64 from, qint64
             return std::nullopt;
         const qint64 span = qMin(TranscriptSearch::blockSize, to - position); // starts looked at
         const QByteArray block = readBlock(direction, position, span + patternLength - 1);
-        const qsizetype hit = m_matcher.indexIn(QByteArrayView(block), 0);
+        const qsizetype hit = indexIn(QByteArrayView(block), QByteArrayView(m_pattern), m_matcher);
         scanned(span);
         if (hit >= 0 && hit < span)
             return position + hit;
@@ -210,7 +259,7 @@ std::optional<qint64> Searcher::backward(Direction direction, qint64 from, qint6
         const qint64 start = qMax(from, end - TranscriptSearch::blockSize);
         const qint64 span = end - start;
         const QByteArray block = readBlock(direction, start, span + patternLength - 1);
-        const qsizetype hit = QByteArrayView(block).lastIndexOf(QByteArrayView(m_pattern), span - 1);
+        const qsizetype hit = lastIndexIn(QByteArrayView(block), QByteArrayView(m_pattern), span, m_matcher);
         scanned(span);
         if (hit >= 0 && hit < span)
             return start + hit;

@@ -111,6 +111,7 @@ private Q_SLOTS:
     void wrapsAroundAndSaysSo();
     void fromTheOtherDirection();
     void caseFolding();
+    void foldsOnlyAsciiLetters();
     void hexBytesWithNul();
     void neverReadsPastTheSnapshot();
     void cancelStopsWithinABlock();
@@ -342,6 +343,41 @@ void tst_TranscriptSearch::caseFolding()
     QCOMPARE(TranscriptSearch::find(s, r).status, Status::NotFound);
     r.pattern = "caf\xc3\x89";
     QCOMPARE(TranscriptSearch::find(s, r).match.offset, qint64(19));
+}
+
+void tst_TranscriptSearch::foldsOnlyAsciiLetters()
+{
+    // Every byte value, at odd offsets (so that both the eight-byte and the
+    // byte-wise folding see each), twice.
+    QByteArray bytes("-=-");
+    for (int round = 0; round < 2; ++round) {
+        for (int b = 0; b < 256; ++b)
+            bytes += char(b);
+        bytes += "abcdefghijklmnopqrstuvwxyz";
+    }
+    const auto fold = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c; };
+    Transcript t;
+    t.appendData(Direction::Received, bytes);
+    const TranscriptSnapshot s = t.snapshot();
+    for (int b = 0; b < 256; ++b) {
+        for (bool backward : {false, true}) {
+            TranscriptSearch::Request r = request(QByteArray(1, char(b)), Scope::Both, backward);
+            r.caseSensitive = false;
+            qint64 expected = -1;
+            for (qsizetype i = 0; i < bytes.size(); ++i) {
+                if (fold(bytes.at(i)) == fold(char(b)) && (expected < 0 || backward))
+                    expected = i;
+            }
+            QCOMPARE(TranscriptSearch::find(s, r).match.offset, expected);
+        }
+    }
+    // Case-sensitive: exactly the byte.
+    TranscriptSearch::Request r = request("K");
+    QCOMPARE(TranscriptSearch::find(s, r).match.offset, qint64(3 + 'K'));
+    r.pattern = "k";
+    QCOMPARE(TranscriptSearch::find(s, r).match.offset, qint64(3 + 'k'));
+    r.caseSensitive = false;
+    QCOMPARE(TranscriptSearch::find(s, r).match.offset, qint64(3 + 'K'));
 }
 
 void tst_TranscriptSearch::hexBytesWithNul()
