@@ -109,6 +109,7 @@ private Q_SLOTS:
     void nextAndPreviousFollowTranscriptOrder_data();
     void nextAndPreviousFollowTranscriptOrder();
     void wrapsAroundAndSaysSo();
+    void denseMatches();
     void fromTheOtherDirection();
     void caseFolding();
     void foldsOnlyAsciiLetters();
@@ -307,6 +308,30 @@ void tst_TranscriptSearch::wrapsAroundAndSaysSo()
     QCOMPARE(r.status, Status::NotFound);
     QVERIFY(!r.wrapped);
     QVERIFY(!r.match.isValid());
+}
+
+void tst_TranscriptSearch::denseMatches()
+{
+    // Thousands of overlapping matches in one block: previous finds the last
+    // one before the current start (overlaps allowed), next the first one at
+    // or after the current end (no overlap).
+    Transcript t;
+    t.appendData(Direction::Sent, QByteArray(QByteArray(10000, 'a') + "b" + QByteArray(3000, 'a')));
+    const TranscriptSnapshot s = t.snapshot();
+    TranscriptSearch::Result r = TranscriptSearch::find(s, request("aa", Scope::Both, true));
+    QCOMPARE(describe(r.match), describe(match(Direction::Sent, 13001 - 2, 2)));
+    r = TranscriptSearch::find(s, request("aab", Scope::Both, true, match(Direction::Sent, 13001 - 2, 2)));
+    QCOMPARE(r.match.offset, qint64(9998));
+    r = TranscriptSearch::find(s, request("aa", Scope::Both, true, match(Direction::Sent, 9998, 2)));
+    QCOMPARE(r.match.offset, qint64(9997));
+    r = TranscriptSearch::find(s, request("aa", Scope::Both, false, match(Direction::Sent, 9997, 2)));
+    QCOMPARE(r.match.offset, qint64(10001)); // 9999 and 10000 overlap "b"
+    // A long periodic pattern.
+    const QByteArray run(1500, 'a');
+    r = TranscriptSearch::find(s, request(run, Scope::Both, true));
+    QCOMPARE(r.match.offset, qint64(13001 - 1500));
+    r = TranscriptSearch::find(s, request(run, Scope::Both, true, match(Direction::Sent, 10001, 1500)));
+    QCOMPARE(r.match.offset, qint64(10000 - 1500));
 }
 
 void tst_TranscriptSearch::fromTheOtherDirection()
