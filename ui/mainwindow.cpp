@@ -25,6 +25,7 @@
 #include "connectionbar.h"
 #include "connectionsetup.h"
 #include "dialogs.h"
+#include "findbar.h"
 #include "messagestatusbar.h"
 #include "requesteditor.h"
 #include "sessionstatus.h"
@@ -76,6 +77,7 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
     m_connection = new ConnectionBar(this);
     m_request = new RequestEditor(this);
     m_view = new TranscriptView(this);
+    m_find = new FindBar(m_view, this);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(QStringLiteral("splitter"));
@@ -89,6 +91,7 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->addWidget(m_connection);
     layout->addWidget(m_splitter, 1);
+    layout->addWidget(m_find);
     setCentralWidget(central);
 
     setStatusBar(new MessageStatusBar(this));
@@ -157,6 +160,10 @@ void MainWindow::createMenus()
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_view->copyAction());
     edit->addAction(m_view->selectAllAction());
+    edit->addSeparator();
+    edit->addAction(m_find->findAction());
+    edit->addAction(m_find->findNextAction());
+    edit->addAction(m_find->findPreviousAction());
     edit->addSeparator();
     edit->addAction(m_clearAction);
 
@@ -236,6 +243,7 @@ void MainWindow::connectParts()
         }
         m_certificateDock->raise();
     });
+    connect(m_find, &FindBar::statusMessage, this, &MainWindow::showMessage);
     connect(m_tls, &TlsControl::reconnectRequested, this, &MainWindow::connectToHost);
     connect(m_tls, &TlsControl::message, this, [this](const QString &text, bool isError) {
         if (isError)
