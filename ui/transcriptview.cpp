@@ -650,6 +650,13 @@ void TranscriptView::paintEvent(QPaintEvent *)
     const TextPosition selEnd = selectionEnd();
     QFont italic = font();
     italic.setItalic(true);
+    // Binary data (a row that already needed byte escapes) is drawn in the
+    // fixed font alone: its stray valid UTF-8 sequences span dozens of
+    // scripts, and looking up a fallback font for each costs far more than
+    // the glyphs are worth (they show as the font's missing-glyph box).
+    // Text rows keep font fallback, so real non-Latin text reads normally.
+    QFont binary = font();
+    binary.setStyleStrategy(QFont::NoFontMerging);
 
     const QList<TranscriptLayout::Row> rows = m_layout.rows(m_mode, m_top, height / lineHeight + 1);
     int y = 0;
@@ -663,7 +670,9 @@ void TranscriptView::paintEvent(QPaintEvent *)
         widest = std::max(widest, int(std::min<qsizetype>(text.size(), INT_MAX / 4)));
         const int lines = m_wrap ? rowHeightLines(text) : 1;
         m_painted.append(Painted{rowIndex, y, lines, text.size()});
-        painter.setFont(row.isEvent() ? italic : font());
+        painter.setFont(row.isEvent()                                    ? italic
+                            : text.contains(QLatin1String("\\x"))            ? binary
+                                                                             : font());
         const QColor color = rowColor(row);
         qsizetype selFrom = -1;
         qsizetype selTo = -1;
