@@ -10,6 +10,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLockFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -40,7 +41,14 @@ void removeStaleTemporaryStores(const QString &root)
         const QStringList names = QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
         for (const QString &name : names) {
             const QString folder = root + QLatin1Char('/') + name;
-            QLockFile lock(folder + QLatin1Char('/') + lockFileName());
+            const QString lockPath = folder + QLatin1Char('/') + lockFileName();
+            // Without a lock yet, it may be a store another process is
+            // making this very moment.
+            if (!QFileInfo::exists(lockPath)
+                && QFileInfo(folder).lastModified().secsTo(QDateTime::currentDateTime()) < 60) {
+                continue;
+            }
+            QLockFile lock(lockPath);
             lock.setStaleLockTime(0);
             if (!lock.tryLock(0))
                 continue; // in use by a live process
