@@ -136,6 +136,8 @@ bool Transcript::createStore(const QString &folder, QString *errorMessage)
             *errorMessage = tr("The transcript store %1 is in use.").arg(QDir::toNativeSeparators(folder));
         return false;
     }
+    // QLockFile's own mode follows the umask; it names this process.
+    QFile::setPermissions(lock->fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     std::shared_ptr<const Files> files = openFiles(folder, true, errorMessage);
     if (!files)
         return false;
