@@ -13,9 +13,8 @@
 // and events, each with its time since the transcript started and its wall
 // clock time.
 //
-// Contract (so that storage can later move to disk without changing it):
-// callers append chunks and events, and read entries one at a time or byte
-// ranges of one direction. No accessor returns the whole transcript as one
+// Contract: callers append chunks and events, and read entries one at a
+// time or byte ranges of one direction. No accessor returns the whole transcript as one
 // buffer or string. A single chunk is at most maxChunkSize bytes: larger
 // appends are split into several entries with the same time.
 //
@@ -99,8 +98,9 @@ public:
     // True when it holds any data chunk (events alone are not worth saving).
     bool hasData() const;
 
-    // A read-only copy of the entries so far, for another thread (saving,
-    // searching). See TranscriptSnapshot.
+    // A frozen, read-only view of the entries so far, for another thread
+    // (saving, searching). Writes the buffered appends first. See
+    // TranscriptSnapshot.
     TranscriptSnapshot snapshot() const;
 
     // Unsaved changes: set by every append, cleared by setModified(false)
@@ -119,7 +119,8 @@ public:
     // The store folder; empty when recording in memory only.
     QString storePath() const { return m_storePath; }
     // Heap memory held for this transcript's storage (write buffers, texts
-    // not yet written): bounded, whatever the transcript's size.
+    // not yet written): bounded whatever the transcript's size, except when
+    // recording in memory only (storePath() empty).
     qint64 indexMemoryBytes() const;
     // Writes the buffered appends to the store's files. False if a write
     // failed (recording has then stopped).
@@ -139,8 +140,8 @@ protected:
 private:
     friend class TranscriptHistory;
     enum class StoreKind { Temporary, Kept, ReadOnly };
-    // Kept: a new store in `folder` (which must not exist yet); ReadOnly:
-    // an existing, intact store. On failure *errorMessage is set and the
+    // Kept: a new store in `folder` (new and empty); ReadOnly: an existing,
+    // intact store. On failure *errorMessage is set and the
     // transcript records in memory only (Kept) or is empty (ReadOnly).
     Transcript(StoreKind kind, const QString &folder, QString *errorMessage, QObject *parent = nullptr);
 
@@ -151,7 +152,6 @@ private:
     qint64 appendText(const QString &first, const QString *second = nullptr);
     bool accepting(qint64 bytes);
     void stopRecording(const QString &reason);
-    void afterAppend();
     void writeMeta(bool closing);
     void closeStore();
     qint64 nowMs() const;
