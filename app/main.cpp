@@ -3,8 +3,10 @@
 #include <cstdio>
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <QStringList>
 
@@ -45,22 +47,25 @@ void print(FILE *stream, const QString &text)
     std::fflush(stream);
 }
 
-} // namespace
-
-// Received data passes through buffers of up to Session::readBufferSize
-// bytes, allocated and freed for every read. With glibc's defaults each free
-// returns that memory to the kernel (trim) and the next read faults it in
-// again, which costs more than the copy itself at loopback rates. Keeping
-// freed memory for reuse bounds the heap to a few such buffers.
-void keepFreedMemoryForReuse()
+// A flood arrives in buffers of up to Session::readBufferSize, allocated
+// and freed for every read. glibc would map (or grow the heap for) fresh
+// pages for each and give them back at once, so every chunk costs page
+// faults and zeroing: several times the CPU time of the copy itself. These
+// thresholds keep such buffers on the heap and its freed top resident, so
+// the same pages are reused; peak memory stays as it is.
+void tuneAllocator()
 {
-    mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+#endif
 }
+
+} // namespace
 
 int main(int argc, char **argv)
 {
-    keepFreedMemoryForReuse();
+    tuneAllocator();
     reserveStandardDescriptors();
     QStringList arguments;
     arguments.reserve(argc);

@@ -45,6 +45,8 @@ private Q_SLOTS:
     void staleCallbacksDoNotTouchTheNextConnection();
     void queuedBytesLeftUnsentAreRecorded();
     void noDescriptorLeaks();
+    void recordDataOffKeepsEventsOnly();
+    void readsInBoundedChunks();
 
 private:
     static QList<Session::State> states(const QSignalSpy &spy);
@@ -617,6 +619,57 @@ void TestSession::noDescriptorLeaks()
     }
     // Let deferred deletions of sockets run, on both sides.
     QTRY_COMPARE(TestSupport::openFileDescriptorCount() - before, 0);
+}
+
+// With setRecordData(false) the bytes still flow and are counted, but the
+// transcript holds the events alone.
+void TestSession::recordDataOffKeepsEventsOnly()
+{
+    LoopbackServer server;
+    server.setEcho(true);
+    QVERIFY(server.listenLocal());
+    Session session;
+    session.setRecordData(false);
+    QVERIFY(!session.recordsData());
+    QByteArray received;
+    connect(&session, &Session::received, this, [&received](const QByteArray &bytes) { received += bytes; });
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QVERIFY(session.send(QByteArrayLiteral("hello")));
+    QTRY_COMPARE(received, QByteArrayLiteral("hello"));
+    const std::shared_ptr<Transcript> transcript = session.transcript();
+    QVERIFY(!transcript->hasData());
+    QCOMPARE(transcript->entry(0).event, TranscriptEvent::connecting());
+    QCOMPARE(transcript->entry(1).event, TranscriptEvent::connected());
+    QCOMPARE(session.bytesReceived(), 5);
+    session.setRecordData(true);
+    QVERIFY(session.send(QByteArrayLiteral("again")));
+    QTRY_COMPARE(received, QByteArrayLiteral("helloagain"));
+    QCOMPARE(transcript->read(Transcript::Direction::Received, 0, 100), QByteArrayLiteral("again"));
+}
+
+// A flood arrives in chunks of at most readBufferSize, however much the
+// kernel holds at once.
+void TestSession::readsInBoundedChunks()
+{
+    LoopbackServer server;
+    const QByteArray flood(8 * Session::readBufferSize, 'f');
+    server.setGreeting(flood);
+    server.setCloseAfterGreeting(true);
+    QVERIFY(server.listenLocal());
+    Session session;
+    qint64 total = 0;
+    qint64 largest = 0;
+    connect(&session, &Session::received, this, [&](const QByteArray &bytes) {
+        total += bytes.size();
+        largest = std::max<qint64>(largest, bytes.size());
+    });
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Closed, 30000);
+    QCOMPARE(total, flood.size());
+    QVERIFY(largest > 0);
+    QVERIFY(largest <= Session::readBufferSize);
+    QCOMPARE(session.transcript()->totalBytes(Transcript::Direction::Received), flood.size());
 }
 
 QTEST_GUILESS_MAIN(TestSession)
