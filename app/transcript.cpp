@@ -33,30 +33,80 @@ QString temporaryStoresFolder()
 }
 
 // Removes the temporary stores of processes that ended without removing
-// them (their lock is stale). Once per process.
+// them (their process folder's lock is stale). Once per process.
 void removeStaleTemporaryStores(const QString &root)
 {
-    static std::once_flag once;
-    std::call_once(once, [&root] {
-        const QStringList names = QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
-        for (const QString &name : names) {
-            const QString folder = root + QLatin1Char('/') + name;
-            const QString lockPath = folder + QLatin1Char('/') + lockFileName();
-            // Without a lock yet, it may be a store another process is
-            // making this very moment.
-            if (!QFileInfo::exists(lockPath)
-                && QFileInfo(folder).lastModified().secsTo(QDateTime::currentDateTime()) < 60) {
-                continue;
-            }
-            QLockFile lock(lockPath);
-            lock.setStaleLockTime(0);
-            if (!lock.tryLock(0))
-                continue; // in use by a live process
-            lock.unlock();
-            QDir(folder).removeRecursively();
+    const QStringList names = QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
+    for (const QString &name : names) {
+        const QString folder = root + QLatin1Char('/') + name;
+        const QString lockPath = folder + QLatin1Char('/') + lockFileName();
+        // Without a lock yet, it may be a folder another process is making
+        // this very moment.
+        if (!QFileInfo::exists(lockPath)
+            && QFileInfo(folder).lastModified().secsTo(QDateTime::currentDateTime()) < 60) {
+            continue;
         }
-    });
+        QLockFile lock(lockPath);
+        lock.setStaleLockTime(0);
+        if (!lock.tryLock(0))
+            continue; // in use by a live process
+        lock.unlock();
+        QDir(folder).removeRecursively();
+    }
 }
+
+// This process's folder for temporary stores, made (after removing stale
+// ones) the first time it is needed, locked for the life of the process and
+// removed at exit. One lock per process rather than per store: QLockFile
+// syncs its file to disk, which would cost every short connection.
+class TemporaryRoot
+{
+public:
+    static const TemporaryRoot &instance()
+    {
+        static const TemporaryRoot root;
+        return root;
+    }
+    QString path() const { return m_path; } // empty if it could not be made
+    QString error() const { return m_error; }
+
+private:
+    TemporaryRoot()
+    {
+        const QString root = temporaryStoresFolder();
+        if (!makePrivateFolder(root, &m_error))
+            return;
+        removeStaleTemporaryStores(root);
+        QTemporaryDir dir(root + QStringLiteral("/XXXXXX"));
+        dir.setAutoRemove(false);
+        if (!dir.isValid()) {
+            m_error = dir.errorString();
+            return;
+        }
+        auto lock = std::make_unique<QLockFile>(dir.path() + QLatin1Char('/') + lockFileName());
+        lock->setStaleLockTime(0);
+        if (!lock->tryLock(0)) {
+            m_error = lock->error() == QLockFile::PermissionError ? QStringLiteral("permission denied")
+                                                                 : QStringLiteral("cannot lock");
+            QDir(dir.path()).removeRecursively();
+            return;
+        }
+        QFile::setPermissions(lock->fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        m_lock = std::move(lock);
+        m_path = dir.path();
+    }
+    ~TemporaryRoot()
+    {
+        if (m_path.isEmpty())
+            return;
+        m_lock.reset();
+        QDir(m_path).removeRecursively();
+    }
+
+    QString m_path;
+    QString m_error;
+    std::unique_ptr<QLockFile> m_lock;
+};
 } // namespace
 
 Transcript::Transcript(QObject *parent)
@@ -109,11 +159,10 @@ Transcript::~Transcript()
 void Transcript::openTemporaryStore()
 {
     m_kind = StoreKind::Temporary;
-    const QString root = temporaryStoresFolder();
-    QString error;
-    if (makePrivateFolder(root, &error)) {
-        removeStaleTemporaryStores(root);
-        QTemporaryDir dir(root + QStringLiteral("/XXXXXX"));
+    const TemporaryRoot &root = TemporaryRoot::instance();
+    QString error = root.error();
+    if (!root.path().isEmpty()) {
+        QTemporaryDir dir(root.path() + QStringLiteral("/XXXXXX"));
         dir.setAutoRemove(false);
         if (!dir.isValid())
             error = dir.errorString();
@@ -129,15 +178,21 @@ bool Transcript::createStore(const QString &folder, QString *errorMessage)
 {
     if (!makePrivateFolder(folder, errorMessage))
         return false;
-    auto lock = std::make_unique<QLockFile>(folder + QLatin1Char('/') + lockFileName());
-    lock->setStaleLockTime(0);
-    if (!lock->tryLock(0)) {
-        if (errorMessage)
-            *errorMessage = tr("The transcript store %1 is in use.").arg(QDir::toNativeSeparators(folder));
-        return false;
+    // A kept store has its own lock (the history tells a live store from a
+    // crashed one by it); a temporary one lives in its process's locked
+    // folder (TemporaryRoot).
+    std::unique_ptr<QLockFile> lock;
+    if (m_kind == StoreKind::Kept) {
+        lock = std::make_unique<QLockFile>(folder + QLatin1Char('/') + lockFileName());
+        lock->setStaleLockTime(0);
+        if (!lock->tryLock(0)) {
+            if (errorMessage)
+                *errorMessage = tr("The transcript store %1 is in use.").arg(QDir::toNativeSeparators(folder));
+            return false;
+        }
+        // QLockFile's own mode follows the umask; it names this process.
+        QFile::setPermissions(lock->fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     }
-    // QLockFile's own mode follows the umask; it names this process.
-    QFile::setPermissions(lock->fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     std::shared_ptr<const Files> files = openFiles(folder, true, errorMessage);
     if (!files)
         return false;
@@ -167,7 +222,6 @@ void Transcript::closeStore()
     // descriptors.
     for (int i = 0; i < FileCount; ++i)
         QFile::remove(m_storePath + QLatin1Char('/') + fileName(i));
-    m_lock->unlock();
     QDir().rmdir(m_storePath);
 }
 

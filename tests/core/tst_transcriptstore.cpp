@@ -124,9 +124,16 @@ void TestTranscriptStore::storeIsPrivateAndRemovedWithTranscript()
         const QStringList files = QDir(path).entryList(QDir::Files);
         QVERIFY(files.contains(QStringLiteral("received.bin")));
         QVERIFY(files.contains(QStringLiteral("entries.bin")));
-        QVERIFY(files.contains(QStringLiteral("lock")));
         for (const QString &name : files)
             QCOMPARE(QFileInfo(path + QLatin1Char('/') + name).permissions(), privateFile);
+        // Temporary stores live in their process's folder, locked once for
+        // the life of the process.
+        const QString processFolder = QFileInfo(path).absolutePath();
+        QCOMPARE(QFileInfo(processFolder).absolutePath(), storesRoot());
+        QCOMPARE(QFileInfo(processFolder).permissions(), privateFolder);
+        QCOMPARE(QFileInfo(processFolder + QStringLiteral("/lock")).permissions(), privateFile);
+        QLockFile other(processFolder + QStringLiteral("/lock"));
+        QVERIFY(!other.tryLock(0));
     }
     QVERIFY(!QFileInfo::exists(path));
 }
