@@ -1,6 +1,7 @@
 #include "transcriptwindow.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QStatusBar>
@@ -9,6 +10,7 @@
 #include "actionutil.h"
 #include "appsettings.h"
 #include "messagestatusbar.h"
+#include "savestatus.h"
 #include "session.h"
 #include "transcript.h"
 #include "transcriptview.h"
@@ -55,6 +57,7 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     connect(closeAction, &QAction::triggered, this, &QWidget::close);
 
     setStatusBar(new MessageStatusBar(this));
+    m_saveStatus = new SaveStatus(&m_files, statusBar(), this);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_fileMenu = file;
@@ -86,9 +89,17 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
 
 void TranscriptWindow::saveAs()
 {
-    const std::optional<QString> saved = m_files.saveAs(this, *m_transcript);
-    if (saved)
-        statusBar()->showMessage(tr("Saved to %1").arg(*saved));
+    m_files.saveAs(this, m_transcript); // SaveStatus shows the progress and the outcome
+}
+
+void TranscriptWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_files.isWaiting()) { // a close is already waiting for the save
+        event->ignore();
+        return;
+    }
+    m_files.waitForSave();
+    event->accept();
 }
 
 void TranscriptWindow::setQuitAction(QAction *quit)

@@ -8,6 +8,7 @@
 
 class QAction;
 class QMenu;
+class SaveStatus;
 class Transcript;
 class TranscriptView;
 
@@ -30,11 +31,18 @@ public:
     TranscriptView *view() const { return m_view; }
     std::shared_ptr<Transcript> transcript() const { return m_transcript; }
     QString filePath() const { return m_filePath; }
+    TranscriptFiles *transcriptFiles() { return &m_files; }
+    SaveStatus *saveStatus() const { return m_saveStatus; }
 
+    // Starts saving in the background (see TranscriptFiles::saveAs()).
     void saveAs();
     // Offers `quit` (the main window's Quit, which asks about unsaved data
     // there) in this window's File menu, with its shortcut.
     void setQuitAction(QAction *quit);
+
+protected:
+    // Waits for a running save to end (with its progress and Cancel) first.
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     std::shared_ptr<Transcript> m_transcript;
@@ -42,4 +50,5 @@ private:
     TranscriptFiles m_files;
     TranscriptView *m_view;
     QMenu *m_fileMenu = nullptr;
+    SaveStatus *m_saveStatus = nullptr;
 };
