@@ -201,10 +201,7 @@ bool writeRaw(const TranscriptSnapshot &transcript, Output &out)
 
 void textEntry(const Transcript::Entry &entry, QByteArrayView bytes, QByteArray &out)
 {
-    for (const QString &line : TranscriptText::entryLines(entry, bytes, true)) {
-        out += line.toUtf8();
-        out += '\n';
-    }
+    TranscriptText::appendEntryLines(entry, bytes, true, out);
 }
 
 QByteArray hexOffset(qint64 offset)
