@@ -22,14 +22,15 @@ bool TranscriptSaveJob::start(const TranscriptSnapshot &snapshot, TranscriptIO::
 {
     if (m_thread)
         return false;
-    m_snapshot = snapshot;
     m_format = format;
     m_path = path;
     m_total = TranscriptIO::progressTotal(snapshot, format);
     m_done = 0;
     m_bytesWritten = 0;
     m_cancel = false;
-    m_thread.reset(QThread::create([this] { run(); }));
+    // The worker reads its own copy (one thread per copy, as
+    // TranscriptSnapshot requires).
+    m_thread.reset(QThread::create([this, snapshot] { run(snapshot); }));
     m_thread->setObjectName(QStringLiteral("TranscriptSaveJob"));
     m_thread->start();
     return true;
@@ -43,7 +44,7 @@ void TranscriptSaveJob::cancel()
 
 // On the worker thread: reads only what start() set before the thread
 // started, and posts its results to this object's thread.
-void TranscriptSaveJob::run()
+void TranscriptSaveJob::run(const TranscriptSnapshot &snapshot)
 {
     constexpr qint64 intervalMs = 50;
     QElapsedTimer sinceReport;
@@ -67,7 +68,7 @@ void TranscriptSaveJob::run()
         return true;
     };
     QString message;
-    const bool ok = TranscriptIO::save(m_snapshot, m_format, m_path, &message, onProgress);
+    const bool ok = TranscriptIO::save(snapshot, m_format, m_path, &message, onProgress);
     const bool cancelled = !ok && m_cancel;
     const qint64 written = ok ? QFileInfo(m_path).size() : 0;
     QMetaObject::invokeMethod(

@@ -37,8 +37,8 @@ public:
     void cancel();
 
     bool isRunning() const { return m_thread != nullptr; }
-    // Of the running or last save.
-    TranscriptSnapshot snapshot() const { return m_snapshot; }
+    // Of the running or last save. (The snapshot is released when the
+    // save ends.)
     TranscriptIO::Format format() const { return m_format; }
     QString path() const { return m_path; }
     qint64 total() const { return m_total; } // TranscriptIO::progressTotal()
@@ -52,12 +52,11 @@ Q_SIGNALS:
     void finished(bool ok, const QString &message, bool cancelled);
 
 private:
-    void run();
+    void run(const TranscriptSnapshot &snapshot);
     void onWorkerDone(bool ok, const QString &message, bool cancelled, qint64 bytesWritten);
 
     std::unique_ptr<QThread> m_thread;
     std::atomic<bool> m_cancel{false};
-    TranscriptSnapshot m_snapshot;
     TranscriptIO::Format m_format = TranscriptIO::Format::Raw;
     QString m_path;
     qint64 m_total = 0;
