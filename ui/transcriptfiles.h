@@ -70,7 +70,8 @@ public:
     // painted and the save's progress shown, but user input blocked
     // except on widgets marked with setUsableWhileWaiting() (the Cancel
     // button); Esc cancels the save. True if the save succeeded (or none
-    // was running).
+    // was running); false if it failed or was cancelled, and at once when
+    // it is already waited for further up the stack (isWaiting()).
     bool waitForSave();
     bool isWaiting() const { return m_waitLoop != nullptr; }
     static void setUsableWhileWaiting(QWidget *widget);
