@@ -1,5 +1,6 @@
 #include "transcriptio.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QCoreApplication>
@@ -13,6 +14,7 @@
 
 #include "session.h"
 #include "transcript.h"
+#include "transcriptsnapshot.h"
 #include "transcripttext.h"
 #include "version.h"
 
@@ -49,24 +51,60 @@ QStringList suffixes(Format format)
 // Gathers output into blocks of about blockSize bytes and writes each block
 // completely, retrying short writes, so that an unbuffered device gets few
 // large writes and a failure reports the device's own reason (a short write
-// alone says nothing; the write after it does).
+// alone says nothing; the write after it does). A piece of at least
+// blockSize bytes is written as it is, without copying. It also reports
+// progress: advance() calls the caller's callback, and a callback that
+// returns false cancels (message "cancelled").
 class Output
 {
 public:
-    static constexpr qsizetype blockSize = 64 * 1024;
+    static constexpr qsizetype blockSize = 256 * 1024;
 
-    Output(QIODevice *device, QString *errorMessage) : m_device(device), m_errorMessage(errorMessage) {}
-
-    bool add(const QByteArray &bytes)
+    Output(QIODevice *device, QString *errorMessage, const Progress &progress, qint64 total)
+        : m_device(device)
+        , m_errorMessage(errorMessage)
+        , m_progress(progress)
+        , m_total(total)
     {
-        m_block += bytes;
-        return m_block.size() < blockSize || flush();
+    }
+
+    // Where renderers append; call commit() after appending.
+    QByteArray &block() { return m_block; }
+    bool commit() { return m_block.size() < blockSize || flush(); }
+
+    bool add(QByteArrayView bytes)
+    {
+        if (m_block.isEmpty() && bytes.size() >= blockSize)
+            return writeAll(bytes);
+        m_block.append(bytes);
+        return commit();
     }
 
     bool flush()
     {
-        for (qsizetype done = 0; done < m_block.size();) {
-            const qint64 written = m_device->write(m_block.constData() + done, m_block.size() - done);
+        if (!writeAll(m_block))
+            return false;
+        m_block.resize(0); // keeps the capacity
+        return true;
+    }
+
+    bool advance(qint64 done)
+    {
+        if (!m_progress || m_progress(done, m_total))
+            return true;
+        m_cancelled = true;
+        if (m_errorMessage)
+            *m_errorMessage = tr("cancelled");
+        return false;
+    }
+
+    bool cancelled() const { return m_cancelled; }
+
+private:
+    bool writeAll(QByteArrayView bytes)
+    {
+        for (qsizetype done = 0; done < bytes.size();) {
+            const qint64 written = m_device->write(bytes.data() + done, bytes.size() - done);
             if (written <= 0) {
                 if (m_errorMessage)
                     *m_errorMessage = m_device->errorString();
@@ -74,14 +112,42 @@ public:
             }
             done += written;
         }
-        m_block.clear();
         return true;
     }
 
-private:
     QIODevice *m_device;
     QString *m_errorMessage;
+    const Progress &m_progress;
+    qint64 m_total;
     QByteArray m_block;
+    bool m_cancelled = false;
+};
+
+// Serves the bytes of entries, in order, from large reads of each
+// direction's stream rather than one read per entry.
+class StreamCache
+{
+public:
+    static constexpr qint64 readSize = 1024 * 1024;
+
+    explicit StreamCache(const TranscriptSnapshot &snapshot) : m_snapshot(snapshot) {}
+
+    QByteArrayView bytes(const Transcript::Entry &entry)
+    {
+        const int i = entry.direction == Transcript::Direction::Sent ? 0 : 1;
+        QByteArray &block = m_block[i];
+        if (entry.offset < m_start[i] || entry.offset + entry.size > m_start[i] + block.size()) {
+            block = m_snapshot.read(entry.direction, entry.offset, std::max(readSize, entry.size));
+            m_start[i] = entry.offset;
+        }
+        const qint64 from = entry.offset - m_start[i];
+        return QByteArrayView(block).sliced(from, std::min(entry.size, block.size() - from));
+    }
+
+private:
+    const TranscriptSnapshot &m_snapshot;
+    QByteArray m_block[2];
+    qint64 m_start[2] = {0, 0};
 };
 
 // Text from the transcript itself (host, event details) on one safe line.
@@ -90,13 +156,13 @@ QByteArray oneLine(const QString &text)
     return TranscriptText::escape(text.toUtf8()).toUtf8();
 }
 
-QByteArray endpoint(const Transcript &transcript)
+QByteArray endpoint(const TranscriptSnapshot &transcript)
 {
     return oneLine(Session::formatEndpoint(transcript.host(), transcript.port()));
 }
 
 // A transcript that never started records the Unix epoch as its start.
-qint64 startMs(const Transcript &transcript)
+qint64 startMs(const TranscriptSnapshot &transcript)
 {
     return transcript.startTime().isValid() ? transcript.startTime().toMSecsSinceEpoch() : 0;
 }
@@ -111,29 +177,31 @@ QByteArray times(const Transcript::Entry &entry)
     return TranscriptText::relativeTime(entry.tMs).toLatin1() + ' ' + iso(entry.wallMs);
 }
 
-QByteArray headerLine(const Transcript &transcript)
+QByteArray headerLine(const TranscriptSnapshot &transcript)
 {
     return "# Socketeer transcript of " + endpoint(transcript) + ", started " + iso(startMs(transcript)) + '\n';
 }
 
-bool writeRaw(const Transcript &transcript, Output &out)
+bool writeRaw(const TranscriptSnapshot &transcript, Output &out)
 {
     const auto received = Transcript::Direction::Received;
     const qint64 total = transcript.totalBytes(received);
-    for (qint64 offset = 0; offset < total; offset += Transcript::maxChunkSize) {
-        if (!out.add(transcript.read(received, offset, Transcript::maxChunkSize)))
+    if (!out.advance(0))
+        return false;
+    for (qint64 offset = 0; offset < total;) {
+        const QByteArray block = transcript.read(received, offset, StreamCache::readSize);
+        if (block.isEmpty())
+            break; // not expected: the snapshot holds `total` bytes
+        offset += block.size();
+        if (!out.add(block) || !out.advance(offset))
             return false;
     }
     return out.flush();
 }
 
-QByteArray textEntry(const Transcript &transcript, qint64 index)
+void textEntry(const Transcript::Entry &entry, QByteArrayView bytes, QByteArray &out)
 {
-    const Transcript::Entry entry = transcript.entry(index);
-    QByteArray text;
-    for (const QString &line : TranscriptText::entryLines(entry, transcript.data(index), true))
-        text += line.toUtf8() + '\n';
-    return text;
+    TranscriptText::appendEntryLines(entry, bytes, true, out);
 }
 
 QByteArray hexOffset(qint64 offset)
@@ -141,50 +209,62 @@ QByteArray hexOffset(qint64 offset)
     return QByteArray::number(offset, 16).rightJustified(8, '0');
 }
 
-// Exactly what `hexdump -C -v` prints for a file holding just `bytes`.
-QByteArray hexdump(const QByteArray &bytes)
+// Appends exactly what `hexdump -C -v` prints for a file holding just
+// `bytes`: full rows are written straight into the output.
+void hexdump(QByteArrayView bytes, QByteArray &out)
 {
     constexpr char digits[] = "0123456789abcdef";
     constexpr qsizetype perLine = 16;
-    QByteArray text;
+    constexpr qsizetype lineLength = 79; // "%08x  " 16 x "hh " + 1 " |" 16 "|\n"
     if (bytes.isEmpty())
-        return text;
-    text.reserve((bytes.size() / perLine + 2) * 78);
+        return;
+    const qsizetype start = out.size();
+    out.resize(start + (bytes.size() / perLine + 1) * lineLength + 16);
+    char *p = out.data() + start;
     for (qsizetype line = 0; line < bytes.size(); line += perLine) {
-        const QByteArrayView row = QByteArrayView(bytes).sliced(line, std::min(perLine, bytes.size() - line));
-        text += hexOffset(line) + "  ";
+        const qsizetype rowSize = std::min(perLine, bytes.size() - line);
+        const auto *row = reinterpret_cast<const uchar *>(bytes.data() + line);
+        for (int shift = 28; shift >= 0; shift -= 4) // 8 digits: a chunk is far below 4 GiB
+            *p++ = digits[(line >> shift) & 0xF];
+        *p++ = ' ';
+        *p++ = ' ';
         for (qsizetype i = 0; i < perLine; ++i) {
-            if (i < row.size()) {
-                const auto byte = static_cast<uchar>(row[i]);
-                text += digits[byte >> 4];
-                text += digits[byte & 0xF];
-                text += ' ';
+            if (i < rowSize) {
+                *p++ = digits[row[i] >> 4];
+                *p++ = digits[row[i] & 0xF];
             } else {
-                text += "   ";
+                *p++ = ' ';
+                *p++ = ' ';
             }
+            *p++ = ' ';
             if (i == 7)
-                text += ' ';
+                *p++ = ' ';
         }
-        text += " |";
-        for (const char c : row)
-            text += (c >= 0x20 && c < 0x7F) ? c : '.';
-        text += "|\n";
+        *p++ = ' ';
+        *p++ = '|';
+        for (qsizetype i = 0; i < rowSize; ++i)
+            *p++ = (row[i] >= 0x20 && row[i] < 0x7F) ? char(row[i]) : '.';
+        *p++ = '|';
+        *p++ = '\n';
     }
-    text += hexOffset(bytes.size()) + '\n';
-    return text;
+    const QByteArray end = hexOffset(bytes.size());
+    p = std::copy(end.cbegin(), end.cend(), p);
+    *p++ = '\n';
+    out.resize(p - out.constData());
 }
 
-QByteArray hexdumpEntry(const Transcript &transcript, qint64 index)
+void hexdumpEntry(const Transcript::Entry &entry, QByteArrayView bytes, QByteArray &out)
 {
-    const Transcript::Entry entry = transcript.entry(index);
     if (entry.kind == Transcript::Kind::Event) {
         const QString event = entry.detail.isEmpty() ? entry.event : entry.event + QLatin1String(": ") + entry.detail;
-        return "# event " + times(entry) + ' ' + oneLine(event) + '\n';
+        out += "# event " + times(entry) + ' ' + oneLine(event) + '\n';
+        return;
     }
     const bool sent = entry.direction == Transcript::Direction::Sent;
-    return QByteArray(sent ? "# sent " : "# received ") + times(entry) + " offset " + QByteArray::number(entry.offset)
+    out += QByteArray(sent ? "# sent " : "# received ") + times(entry) + " offset " + QByteArray::number(entry.offset)
         + ", " + QByteArray::number(entry.size) + (entry.size == 1 ? " byte" : " bytes")
-        + (entry.source.isEmpty() ? QByteArray() : " from " + oneLine(entry.source)) + '\n' + hexdump(transcript.data(index));
+        + (entry.source.isEmpty() ? QByteArray() : " from " + oneLine(entry.source)) + '\n';
+    hexdump(bytes, out);
 }
 
 // One JSON object on one line, its keys in the order they are added, so
@@ -212,6 +292,15 @@ public:
         m_line += '"';
         return *this;
     }
+    // A string of characters that need no escaping (such as base64), as is.
+    JsonLine &addPlain(const char *key, QByteArrayView value)
+    {
+        appendKey(key);
+        m_line += '"';
+        m_line += value;
+        m_line += '"';
+        return *this;
+    }
     JsonLine &add(const char *key, qint64 value)
     {
         appendKey(key);
@@ -230,7 +319,7 @@ private:
     QByteArray m_line;
 };
 
-QByteArray jsonlHeader(const Transcript &transcript)
+QByteArray jsonlHeader(const TranscriptSnapshot &transcript)
 {
     return JsonLine()
         .add("type", QStringLiteral("header"))
@@ -243,9 +332,8 @@ QByteArray jsonlHeader(const Transcript &transcript)
         .finish();
 }
 
-QByteArray jsonlEntry(const Transcript &transcript, qint64 index)
+void jsonlEntry(const Transcript::Entry &entry, QByteArrayView bytes, QByteArray &out)
 {
-    const Transcript::Entry entry = transcript.entry(index);
     JsonLine line;
     if (entry.kind == Transcript::Kind::Data) {
         const bool sent = entry.direction == Transcript::Direction::Sent;
@@ -254,28 +342,42 @@ QByteArray jsonlEntry(const Transcript &transcript, qint64 index)
             .add("t_ms", entry.tMs)
             .add("time", TranscriptText::isoTime(entry.wallMs))
             .add("offset", entry.offset)
-            .add("data", QString::fromLatin1(transcript.data(index).toBase64()));
+            .addPlain("data", bytes.toByteArray().toBase64());
         if (!entry.source.isEmpty())
             line.add("from", entry.source);
-        return line.finish();
+        out += line.finish();
+        return;
     }
-    return line.add("type", QStringLiteral("event"))
-        .add("t_ms", entry.tMs)
-        .add("time", TranscriptText::isoTime(entry.wallMs))
-        .add("event", entry.event)
-        .add("detail", entry.detail)
-        .finish();
+    out += line.add("type", QStringLiteral("event"))
+               .add("t_ms", entry.tMs)
+               .add("time", TranscriptText::isoTime(entry.wallMs))
+               .add("event", entry.event)
+               .add("detail", entry.detail)
+               .finish();
 }
 
-// A header, then each entry as `render` makes it.
-bool writeEntries(const Transcript &transcript, const QByteArray &header,
-                  QByteArray (*render)(const Transcript &, qint64), Output &out)
+using Render = void (*)(const Transcript::Entry &, QByteArrayView, QByteArray &);
+
+// A header, then each entry as `render` makes it. Progress counts the data
+// bytes of the entries written.
+bool writeEntries(const TranscriptSnapshot &transcript, const QByteArray &header, Render render, Output &out)
 {
-    if (!out.add(header))
+    StreamCache cache(transcript);
+    qint64 done = 0;
+    if (!out.advance(done) || !out.add(header))
         return false;
-    for (qint64 i = 0; i < transcript.entryCount(); ++i) {
-        if (!out.add(render(transcript, i)))
+    const qint64 count = transcript.entryCount();
+    for (qint64 i = 0; i < count; ++i) {
+        const Transcript::Entry entry = transcript.entry(i);
+        const bool isData = entry.kind == Transcript::Kind::Data;
+        render(entry, isData ? cache.bytes(entry) : QByteArrayView(), out.block());
+        if (!out.commit())
             return false;
+        if (isData) {
+            done += entry.size;
+            if (!out.advance(done))
+                return false;
+        }
     }
     return out.flush();
 }
@@ -538,36 +640,63 @@ QString fileDialogFilter(Format format)
     return description + QLatin1String(" (") + patterns.join(QLatin1Char(' ')) + QLatin1Char(')');
 }
 
-bool write(const Transcript &transcript, Format format, QIODevice *device, QString *errorMessage)
+qint64 progressTotal(const TranscriptSnapshot &snapshot, Format format)
 {
-    Output out(device, errorMessage);
+    const qint64 received = snapshot.totalBytes(Transcript::Direction::Received);
+    return format == Format::Raw ? received : received + snapshot.totalBytes(Transcript::Direction::Sent);
+}
+
+bool write(const TranscriptSnapshot &snapshot, Format format, QIODevice *device, QString *errorMessage,
+           const Progress &progress)
+{
+    Output out(device, errorMessage, progress, progressTotal(snapshot, format));
     switch (format) {
     case Format::Raw:
-        return writeRaw(transcript, out);
+        return writeRaw(snapshot, out);
     case Format::Text:
-        return writeEntries(transcript, headerLine(transcript), textEntry, out);
+        return writeEntries(snapshot, headerLine(snapshot), textEntry, out);
     case Format::Hexdump:
-        return writeEntries(transcript, headerLine(transcript), hexdumpEntry, out);
+        return writeEntries(snapshot, headerLine(snapshot), hexdumpEntry, out);
     case Format::Jsonl:
-        return writeEntries(transcript, jsonlHeader(transcript), jsonlEntry, out);
+        return writeEntries(snapshot, jsonlHeader(snapshot), jsonlEntry, out);
     }
     return false;
 }
 
-bool save(const Transcript &transcript, Format format, const QString &path, QString *errorMessage)
+bool write(const Transcript &transcript, Format format, QIODevice *device, QString *errorMessage,
+           const Progress &progress)
+{
+    return write(transcript.snapshot(), format, device, errorMessage, progress);
+}
+
+bool save(const TranscriptSnapshot &snapshot, Format format, const QString &path, QString *errorMessage,
+          const Progress &progress)
 {
     // Unbuffered: write() hands over whole blocks, and an unbuffered
     // QSaveFile reports the reason for a failed write (such as a full disk).
     QSaveFile file(path);
     QString reason;
+    bool cancelled = false;
+    const Progress watched = [&progress, &cancelled](qint64 done, qint64 total) {
+        cancelled = !progress(done, total);
+        return !cancelled;
+    };
     const bool saved = file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)
         && file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
-        && write(transcript, format, &file, &reason) && file.commit();
+        && write(snapshot, format, &file, &reason, progress ? watched : Progress()) && file.commit();
+    if (cancelled)
+        file.cancelWriting(); // the temporary file goes; an old file stays as it was
     if (!saved && errorMessage) {
         *errorMessage = tr("Cannot save %1: %2")
                             .arg(QDir::toNativeSeparators(path), reason.isEmpty() ? file.errorString() : reason);
     }
     return saved;
+}
+
+bool save(const Transcript &transcript, Format format, const QString &path, QString *errorMessage,
+          const Progress &progress)
+{
+    return save(transcript.snapshot(), format, path, errorMessage, progress);
 }
 
 QString ReadError::toString() const

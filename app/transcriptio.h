@@ -1,11 +1,13 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include <QString>
 
 class QIODevice;
 class Transcript;
+class TranscriptSnapshot;
 
 // Saving transcripts in four formats, and reading JSONL transcripts back.
 // See docs/transcript-format.md.
@@ -28,14 +30,34 @@ QString defaultSuffix(Format format);
 // A file dialog filter for it, e.g. "Text transcript (*.txt *.log)".
 QString fileDialogFilter(Format format);
 
-// Writes the transcript to an open device, streaming entry by entry.
-// Returns false with a message if the device fails.
-bool write(const Transcript &transcript, Format format, QIODevice *device, QString *errorMessage);
+// Called while writing with the work done so far and the whole of it
+// (see progressTotal()); `done` never decreases and ends at `total`.
+// Returning false cancels: the write stops and reports "cancelled". It runs
+// on the writing thread, once per block or entry: keep it cheap.
+using Progress = std::function<bool(qint64 done, qint64 total)>;
 
-// Saves through QSaveFile: on failure (no permission, disk full...) the old
-// file, if any, is left exactly as it was and errorMessage says why. The
-// saved file is readable and writable by its owner only (0600).
-bool save(const Transcript &transcript, Format format, const QString &path, QString *errorMessage);
+// The work a write reports through Progress: the data bytes it covers
+// (raw: the received bytes; the other formats: both directions').
+qint64 progressTotal(const TranscriptSnapshot &snapshot, Format format);
+
+// Writes the snapshot to an open device, in large blocks. Returns false with
+// a message if the device fails, or with "cancelled" if `progress` cancels.
+// Safe on any thread (see TranscriptSnapshot).
+bool write(const TranscriptSnapshot &snapshot, Format format, QIODevice *device, QString *errorMessage,
+           const Progress &progress = {});
+// The same for the transcript as it is now (a snapshot of it).
+bool write(const Transcript &transcript, Format format, QIODevice *device, QString *errorMessage,
+           const Progress &progress = {});
+
+// Saves through QSaveFile: on failure (no permission, disk full...) or when
+// cancelled, the old file, if any, is left exactly as it was and
+// errorMessage says why ("Cannot save FILE: reason", the reason "cancelled"
+// for a cancel). The saved file is readable and writable by its owner
+// only (0600).
+bool save(const TranscriptSnapshot &snapshot, Format format, const QString &path, QString *errorMessage,
+          const Progress &progress = {});
+bool save(const Transcript &transcript, Format format, const QString &path, QString *errorMessage,
+          const Progress &progress = {});
 
 struct ReadError {
     int line = 0; // 1-based line of the file where reading failed; 0 if none

@@ -120,6 +120,23 @@ void appendCodePoint(QString &out, char32_t codePoint)
     }
 }
 
+bool isPlainAscii(uchar byte)
+{
+    return byte >= 0x20 && byte < 0x7F && byte != '\\';
+}
+
+// What follows the marker of a data entry's lines: "(source) " or " ".
+QString dataHead(const Transcript::Entry &entry, bool withTimes)
+{
+    // A datagram's source follows the marker without a space, "<(127.0.0.1:53) ",
+    // so that it cannot be mistaken for data.
+    const QString time = withTimes ? timePrefix(entry) : QString();
+    const QString source = entry.source.isEmpty()
+        ? QString()
+        : QLatin1Char('(') + escape(entry.source.toUtf8()) + QLatin1Char(')');
+    return time + marker(entry.direction) + source + QLatin1Char(' ');
+}
+
 } // namespace
 
 QString escape(QByteArrayView bytes)
@@ -143,6 +160,80 @@ QString escape(QByteArrayView bytes)
         }
     }
     return out;
+}
+
+void appendEscaped(QByteArrayView bytes, QByteArray &out)
+{
+    // Written in place: no byte becomes more than 4 ("\xHH"; a formatting
+    // character's 2 or 3 bytes become 8, "\u{HHHH}").
+    const qsizetype size = bytes.size();
+    const qsizetype start = out.size();
+    out.resize(start + size * 4);
+    char *p = out.data() + start;
+    const auto hex2 = [&p](uchar byte) {
+        *p++ = '\\';
+        *p++ = 'x';
+        *p++ = hexDigits[byte >> 4];
+        *p++ = hexDigits[byte & 0xF];
+    };
+    const auto *data = reinterpret_cast<const uchar *>(bytes.data());
+    for (qsizetype pos = 0; pos < size;) {
+        const uchar byte = data[pos];
+        if (isPlainAscii(byte)) {
+            *p++ = char(byte);
+            ++pos;
+            continue;
+        }
+        if (byte < 0x80) {
+            char escaped = 0;
+            switch (byte) {
+            case '\\':
+                escaped = '\\';
+                break;
+            case '\r':
+                escaped = 'r';
+                break;
+            case '\n':
+                escaped = 'n';
+                break;
+            case '\t':
+                escaped = 't';
+                break;
+            case '\0':
+                escaped = '0';
+                break;
+            default:
+                break;
+            }
+            if (escaped) {
+                *p++ = '\\';
+                *p++ = escaped;
+            } else {
+                hex2(byte);
+            }
+            ++pos;
+            continue;
+        }
+        const Utf8Sequence sequence = decodeUtf8(bytes, pos);
+        if (sequence.length == 0) {
+            hex2(byte);
+            ++pos;
+        } else if (isFormattingCharacter(sequence.codePoint)) {
+            *p++ = '\\';
+            *p++ = 'u';
+            *p++ = '{';
+            for (int shift = 12; shift >= 0; shift -= 4)
+                *p++ = hexDigits[(sequence.codePoint >> shift) & 0xFu];
+            *p++ = '}';
+            pos += sequence.length;
+        } else {
+            // Valid UTF-8 re-encodes to the same bytes.
+            for (qsizetype i = 0; i < sequence.length; ++i)
+                *p++ = char(data[pos + i]);
+            pos += sequence.length;
+        }
+    }
+    out.resize(p - out.constData());
 }
 
 // A byte 0x0A is never part of a multi-byte UTF-8 sequence, so cutting the
@@ -226,16 +317,31 @@ QStringList entryLines(const Transcript::Entry &entry, QByteArrayView bytes, boo
         // Event text comes from the peer or the system too: escaped, one line.
         return {time + eventMarker() + QLatin1Char(' ') + escape(describeEvent(entry.event, entry.detail).toUtf8())};
     }
-    // A datagram's source follows the marker without a space, "<(127.0.0.1:53) ",
-    // so that it cannot be mistaken for data.
-    const QString source = entry.source.isEmpty()
-        ? QString()
-        : QLatin1Char('(') + escape(entry.source.toUtf8()) + QLatin1Char(')');
-    const QString head = time + marker(entry.direction) + source + QLatin1Char(' ');
+    const QString head = dataHead(entry, withTimes);
     QStringList lines = splitLines(bytes);
     for (QString &line : lines)
         line.prepend(head);
     return lines;
+}
+
+void appendEntryLines(const Transcript::Entry &entry, QByteArrayView bytes, bool withTimes, QByteArray &out)
+{
+    if (entry.kind == Transcript::Kind::Event) {
+        for (const QString &line : entryLines(entry, bytes, withTimes)) {
+            out += line.toUtf8();
+            out += '\n';
+        }
+        return;
+    }
+    const QByteArray head = dataHead(entry, withTimes).toUtf8();
+    for (qsizetype start = 0; start < bytes.size();) {
+        const qsizetype newline = bytes.indexOf('\n', start);
+        const qsizetype end = newline < 0 ? bytes.size() : newline + 1;
+        out += head;
+        appendEscaped(bytes.sliced(start, end - start), out);
+        out += '\n';
+        start = end;
+    }
 }
 
 } // namespace TranscriptText

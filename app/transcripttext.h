@@ -22,6 +22,10 @@ namespace TranscriptText {
 // line break only in splitLines().
 QString escape(QByteArrayView bytes);
 
+// escape(bytes).toUtf8(), appended to `out`: the same text, made without
+// a QString, for exports.
+void appendEscaped(QByteArrayView bytes, QByteArray &out);
+
 // Escapes one data chunk and cuts it into display lines: each line ends
 // after an escaped "\n" (the escape stays visible at the end of the line).
 // The last line may be incomplete; a chunk of zero bytes gives no lines.
@@ -44,6 +48,8 @@ QString timePrefix(const Transcript::Entry &entry);
 // (without line breaks): the time prefix when withTimes, then the marker and
 // the escaped text; an event is one line. `bytes` are the entry's data.
 QStringList entryLines(const Transcript::Entry &entry, QByteArrayView bytes, bool withTimes);
+// The same lines in UTF-8, each followed by "\n", appended to `out`.
+void appendEntryLines(const Transcript::Entry &entry, QByteArrayView bytes, bool withTimes, QByteArray &out);
 
 // One readable line for an event: "connected to 127.0.0.1:8080" etc.
 QString describeEvent(const QString &name, const QString &detail);

@@ -29,8 +29,10 @@
 #include "messagestatusbar.h"
 #include "recordingstatus.h"
 #include "requesteditor.h"
+#include "savestatus.h"
 #include "sessionstatus.h"
 #include "tlscontrol.h"
+#include "trafficstatus.h"
 #include "transcript.h"
 #include "transcriptview.h"
 #include "transcriptwindow.h"
@@ -100,6 +102,8 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
     m_transportStatus = new TransportStatus(&m_session, statusBar(), this);
     connect(new RecordingStatus(&m_session, statusBar(), this), &RecordingStatus::stopped, this,
             &MainWindow::showError);
+    m_saveStatus = new SaveStatus(&m_files, statusBar(), this);
+    m_trafficStatus = new TrafficStatus(&m_session, statusBar(), this);
 
     m_setup = new ConnectionSetup(settings, dialogs, this);
     m_connection->addOptionsWidget(m_setup->summaryButton());
@@ -401,11 +405,8 @@ bool MainWindow::saveTranscript()
         showMessage(tr("Nothing to save yet: connect first."));
         return false;
     }
-    const std::optional<QString> path = m_files.saveAs(this, *m_transcript);
-    if (!path)
-        return false;
-    showMessage(tr("Transcript saved to %1").arg(QDir::toNativeSeparators(*path)));
-    return true;
+    // In the background: SaveStatus shows the progress and the outcome.
+    return m_files.saveAs(this, m_transcript).has_value();
 }
 
 TranscriptWindow *MainWindow::openTranscript()
@@ -467,6 +468,15 @@ void MainWindow::closeWithoutPrompt()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_files.isWaiting()) { // a close is already waiting for its save
+        event->ignore();
+        return;
+    }
+    // Saves running here and in the transcript windows finish first (or
+    // are cancelled by the person, leaving any old file as it was).
+    m_files.waitForSave();
+    for (TranscriptWindow *window : findChildren<TranscriptWindow *>(Qt::FindDirectChildrenOnly))
+        window->transcriptFiles()->waitForSave();
     // Ended once the person answered, not before (Cancel keeps it), and
     // before saving: the last bytes and the "disconnected" event are then
     // in the file, and nothing is added to the transcript after it.

@@ -18,8 +18,10 @@ class QAction;
 class QDockWidget;
 class QSplitter;
 class RequestEditor;
+class SaveStatus;
 class SessionStatus;
 class TlsControl;
+class TrafficStatus;
 class Transcript;
 class TranscriptView;
 class TranscriptWindow;
@@ -62,6 +64,9 @@ public:
     TlsControl *tlsControl() const { return m_tls; }
     CertificatePanel *certificatePanel() const { return m_certificates; }
     QDockWidget *certificateDock() const { return m_certificateDock; }
+    TranscriptFiles *transcriptFiles() { return &m_files; }
+    SaveStatus *saveStatus() const { return m_saveStatus; }
+    TrafficStatus *trafficStatus() const { return m_trafficStatus; }
 
     // The transport, TLS, proxy... of the next connections (e.g. from the
     // command line); saved with the settings, without secrets.
@@ -79,6 +84,8 @@ public:
     // closing) the connection is dropped at once.
     void disconnectFromHost();
     bool sendRequest();
+    // Starts saving in the background (see TranscriptFiles::saveAs()); true
+    // when a save started.
     bool saveTranscript();
     TranscriptWindow *openTranscript();
     bool clearTranscript(); // asks first if unsaved
@@ -125,6 +132,8 @@ private:
     FindBar *m_find = nullptr;
     QSplitter *m_splitter = nullptr;
     SessionStatus *m_status = nullptr;
+    SaveStatus *m_saveStatus = nullptr;
+    TrafficStatus *m_trafficStatus = nullptr;
     TransportStatus *m_transportStatus = nullptr;
     ConnectionSetup *m_setup = nullptr;
     TlsControl *m_tls = nullptr;

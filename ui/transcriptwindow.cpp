@@ -1,6 +1,7 @@
 #include "transcriptwindow.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QStatusBar>
@@ -11,6 +12,7 @@
 #include "appsettings.h"
 #include "findbar.h"
 #include "messagestatusbar.h"
+#include "savestatus.h"
 #include "session.h"
 #include "transcript.h"
 #include "transcriptview.h"
@@ -66,6 +68,7 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     setStatusBar(new MessageStatusBar(this));
     connect(m_view, &TranscriptView::message, statusBar(), [this](const QString &text) { statusBar()->showMessage(text); });
     connect(m_find, &FindBar::statusMessage, statusBar(), &QStatusBar::showMessage);
+    m_saveStatus = new SaveStatus(&m_files, statusBar(), this);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_fileMenu = file;
@@ -102,9 +105,17 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
 
 void TranscriptWindow::saveAs()
 {
-    const std::optional<QString> saved = m_files.saveAs(this, *m_transcript);
-    if (saved)
-        statusBar()->showMessage(tr("Saved to %1").arg(*saved));
+    m_files.saveAs(this, m_transcript); // SaveStatus shows the progress and the outcome
+}
+
+void TranscriptWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_files.isWaiting()) { // a close is already waiting for the save
+        event->ignore();
+        return;
+    }
+    m_files.waitForSave();
+    event->accept();
 }
 
 void TranscriptWindow::setQuitAction(QAction *quit)

@@ -9,6 +9,7 @@
 class FindBar;
 class QAction;
 class QMenu;
+class SaveStatus;
 class Transcript;
 class TranscriptView;
 
@@ -33,11 +34,18 @@ public:
     FindBar *findBar() const { return m_find; }
     std::shared_ptr<Transcript> transcript() const { return m_transcript; }
     QString filePath() const { return m_filePath; }
+    TranscriptFiles *transcriptFiles() { return &m_files; }
+    SaveStatus *saveStatus() const { return m_saveStatus; }
 
+    // Starts saving in the background (see TranscriptFiles::saveAs()).
     void saveAs();
     // Offers `quit` (the main window's Quit, which asks about unsaved data
     // there) in this window's File menu, with its shortcut.
     void setQuitAction(QAction *quit);
+
+protected:
+    // Waits for a running save to end (with its progress and Cancel) first.
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     std::shared_ptr<Transcript> m_transcript;
@@ -46,4 +54,5 @@ private:
     TranscriptView *m_view;
     FindBar *m_find = nullptr;
     QMenu *m_fileMenu = nullptr;
+    SaveStatus *m_saveStatus = nullptr;
 };

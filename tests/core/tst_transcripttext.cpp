@@ -117,6 +117,8 @@ private Q_SLOTS:
     void markers();
     void describeEvent_data();
     void describeEvent();
+    void appendEscapedMatchesEscape();
+    void appendEntryLinesMatchesEntryLines();
 };
 
 void tst_TranscriptText::escape_data()
@@ -353,6 +355,89 @@ void tst_TranscriptText::describeEvent()
     QFETCH(QString, detail);
     QFETCH(QString, expected);
     QCOMPARE(TranscriptText::describeEvent(name, detail), expected);
+}
+
+// The export's byte-level escaping is escape() in UTF-8, byte for byte:
+// every sequence of up to three bytes, four-byte sequences around every
+// boundary, and long random data.
+void tst_TranscriptText::appendEscapedMatchesEscape()
+{
+    const auto check = [](QByteArrayView bytes) {
+        QByteArray out = "prefix ";
+        TranscriptText::appendEscaped(bytes, out);
+        const QByteArray expected = "prefix " + TranscriptText::escape(bytes).toUtf8();
+        if (out != expected)
+            qWarning("differs for %s", bytes.toByteArray().toHex(' ').constData());
+        return out == expected;
+    };
+    const auto bytesOf = [](std::initializer_list<int> values) {
+        QByteArray result;
+        for (const int value : values)
+            result += char(value);
+        return result;
+    };
+    QByteArray bytes(3, Qt::Uninitialized);
+    for (int a = 0; a < 256; ++a) {
+        QVERIFY(check(QByteArray(1, char(a))));
+        for (int b = 0; b < 256; ++b) {
+            QVERIFY(check(bytesOf({a, b})));
+            if (a < 0xC0)
+                continue; // a third byte changes nothing after an ASCII or continuation lead
+            for (int c : {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBE, 0xBF, 0xC0, 0xFF}) {
+                bytes[0] = char(a);
+                bytes[1] = char(b);
+                bytes[2] = char(c);
+                QVERIFY(check(bytes));
+            }
+        }
+    }
+    for (int lead = 0xF0; lead <= 0xF4; ++lead) {
+        for (int second = 0x80; second <= 0xBF; ++second) {
+            for (int last : {0x80, 0xBF, 0x41}) {
+                QVERIFY(check(bytesOf({lead, second, 0x80, last})));
+            }
+        }
+    }
+    // Formatting characters and non-characters, whole.
+    for (const char *sample : {"\xe2\x80\xae", "\xe2\x80\xa8", "\xef\xbb\xbf", "\xc2\x85", "\xef\xbf\xbe",
+                               "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf", "\xed\xa0\x80"})
+        QVERIFY(check(QByteArrayView(sample)));
+    quint32 state = 7;
+    QByteArray random(1 << 20, Qt::Uninitialized);
+    for (char &c : random) {
+        state = state * 1103515245u + 12345u;
+        c = char(state >> 24);
+    }
+    QVERIFY(check(random));
+    QVERIFY(check(QByteArrayView()));
+}
+
+void tst_TranscriptText::appendEntryLinesMatchesEntryLines()
+{
+    Transcript::Entry data;
+    data.kind = Transcript::Kind::Data;
+    data.direction = Transcript::Direction::Received;
+    data.tMs = 1234;
+    data.wallMs = 1795626272123;
+    Transcript::Entry datagram = data;
+    datagram.direction = Transcript::Direction::Sent;
+    datagram.source = QStringLiteral("[::1]:53\n\u202e");
+    Transcript::Entry event;
+    event.event = QStringLiteral("error");
+    event.detail = QStringLiteral("reset\nby peer \u202e");
+    const QByteArray bytes = "line one\r\n\xff\x1b[31m\n\ncaf\xc3\xa9 no newline at the end";
+    for (const Transcript::Entry &entry : {data, datagram, event}) {
+        for (const bool withTimes : {true, false}) {
+            for (const QByteArray &chunk : {bytes, QByteArray("\n"), QByteArray()}) {
+                QByteArray expected;
+                for (const QString &line : TranscriptText::entryLines(entry, chunk, withTimes))
+                    expected += line.toUtf8() + '\n';
+                QByteArray out;
+                TranscriptText::appendEntryLines(entry, chunk, withTimes, out);
+                QCOMPARE(out, expected);
+            }
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_TranscriptText)

@@ -604,6 +604,7 @@ void MainWindowTest::saveInEachFormat()
     const QString typed = m_dir->filePath(QStringLiteral("saved"));
     m_dialogs->saveChoices.enqueue(Dialogs::FileChoice{typed, TranscriptIO::fileDialogFilter(format)});
     QVERIFY(window->saveTranscript());
+    QTRY_VERIFY(!window->transcriptFiles()->isSaving());
     QCOMPARE(m_dialogs->saveDialogs, 1);
     QCOMPARE(m_dialogs->saveFiltersOffered.size(), 4); // one filter per format
     QVERIFY(m_dialogs->saveFiltersOffered.contains(TranscriptIO::fileDialogFilter(format)));
@@ -654,6 +655,7 @@ void MainWindowTest::saveKeepsATypedSuffix()
     m_dialogs->saveChoices.enqueue(
         Dialogs::FileChoice{path, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text)});
     QVERIFY(window->saveTranscript());
+    QTRY_VERIFY(!window->transcriptFiles()->isSaving());
     QVERIFY(readAll(path).startsWith("# Socketeer transcript of 127.0.0.1:"));
     QVERIFY(!QFile::exists(path + QStringLiteral(".txt")));
 
@@ -672,7 +674,8 @@ void MainWindowTest::saveFailureIsReported()
     const QString path = m_dir->filePath(QStringLiteral("no-such-folder/out.txt"));
     m_dialogs->saveChoices.enqueue(
         Dialogs::FileChoice{path, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text)});
-    QVERIFY(!window->saveTranscript());
+    QVERIFY(window->saveTranscript()); // started; it fails in the background
+    QTRY_VERIFY(!window->transcriptFiles()->isSaving());
     QCOMPARE(m_dialogs->errors.size(), 1);
     // The file is named once, with the reason.
     QCOMPARE(m_dialogs->errors.first().count(QStringLiteral("out.txt")), 1);
@@ -1394,6 +1397,7 @@ void MainWindowTest::typedExtensionWinsOverTheFilter()
         Dialogs::FileChoice{path, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text)});
     QCOMPARE(m_dialogs->saveFilterPreselected, QString());
     QVERIFY(window->saveTranscript());
+    QTRY_VERIFY(!window->transcriptFiles()->isSaving());
     QCOMPARE(m_dialogs->saveFilterPreselected, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text));
     QCOMPARE(m_dialogs->errors, QStringList());
     QBuffer expected;

@@ -68,10 +68,10 @@ void TranscriptFilesTest::lastFormatIsPreselected()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString settingsPath = dir.filePath(QStringLiteral("settings.ini"));
-    Transcript transcript;
-    transcript.setPeer(QStringLiteral("127.0.0.1"), 7);
-    transcript.start();
-    transcript.appendData(Transcript::Direction::Received, "hello\r\n");
+    const auto transcript = std::make_shared<Transcript>();
+    transcript->setPeer(QStringLiteral("127.0.0.1"), 7);
+    transcript->start();
+    transcript->appendData(Transcript::Direction::Received, "hello\r\n");
 
     {
         AppSettings settings(settingsPath);
@@ -81,6 +81,7 @@ void TranscriptFilesTest::lastFormatIsPreselected()
         dialogs.saveChoices.enqueue(Dialogs::FileChoice{
             dir.filePath(QStringLiteral("demo2.hex")), TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text)});
         QCOMPARE(files.saveAs(nullptr, transcript), dir.filePath(QStringLiteral("demo2.hex")));
+        QVERIFY(files.waitForSave());
         QCOMPARE(dialogs.saveFilterPreselected, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text));
         QVERIFY(dialogs.saveSuggestedPath.endsWith(QStringLiteral(".txt")));
         QVERIFY(QFile(dir.filePath(QStringLiteral("demo2.hex"))).open(QIODevice::ReadOnly));

@@ -232,6 +232,7 @@ void TranscriptWindowTest::saveAsExportsInAnotherFormat()
     dialogs.saveChoices.enqueue(
         Dialogs::FileChoice{textPath, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text)});
     window->saveAs();
+    QTRY_VERIFY(!window->transcriptFiles()->isSaving());
     QCOMPARE(dialogs.errors, QStringList());
     QCOMPARE(readAll(textPath + QStringLiteral(".txt")), readAll(golden(QStringLiteral("txt"))));
 
@@ -240,6 +241,7 @@ void TranscriptWindowTest::saveAsExportsInAnotherFormat()
     dialogs.saveChoices.enqueue(
         Dialogs::FileChoice{hexPath, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Hexdump)});
     window->saveAs();
+    QTRY_VERIFY(!window->transcriptFiles()->isSaving());
     QCOMPARE(readAll(hexPath), readAll(golden(QStringLiteral("hex"))));
     QCOMPARE(QFile::permissions(hexPath) & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
 }
@@ -330,12 +332,14 @@ void TranscriptWindowTest::saveAsTypedExtensionWins()
     main->dialogs.saveChoices.enqueue(
         Dialogs::FileChoice{hexPath, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Text)});
     window->saveAs();
+    QTRY_VERIFY(!window->transcriptFiles()->isSaving());
     QCOMPARE(main->dialogs.errors, QStringList());
     QCOMPARE(readAll(hexPath), readAll(golden(QStringLiteral("hex"))));
     QVERIFY(!QFile::exists(hexPath + QStringLiteral(".txt")));
     // And the next Save As preselects it.
     main->dialogs.saveChoices.enqueue(std::nullopt);
     window->saveAs();
+    QTRY_VERIFY(!window->transcriptFiles()->isSaving());
     QCOMPARE(main->dialogs.saveFilterPreselected, TranscriptIO::fileDialogFilter(TranscriptIO::Format::Hexdump));
 }
 
