@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Socketeer needs on Debian 12 or
 # Ubuntu 24.04; with --package, also what building and checking its packages
-# needs (scripts/package-check.sh). Runs apt-get as root (through sudo when
+# needs (scripts/package-check.sh); with --bench, what bench/run.py needs. Runs apt-get as root (through sudo when
 # not root).
 set -euo pipefail
 
@@ -33,8 +33,13 @@ case "${1:-}" in
             # the brand-new minimal Debian root
             debootstrap debian-archive-keyring
         ) ;;
+    --bench)
+        packages+=(
+            # baselines (socat is above) and the script itself
+            netcat-openbsd python3
+        ) ;;
     "") ;;
-    *) echo "usage: $0 [--package]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--package|--bench]" >&2; exit 2 ;;
 esac
 
 export DEBIAN_FRONTEND=noninteractive
