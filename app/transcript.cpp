@@ -131,7 +131,10 @@ Transcript::Transcript(StoreKind kind, const QString &folder, QString *errorMess
         std::shared_ptr<const Files> files = openFiles(folder, false, errorMessage);
         if (!files)
             return;
-        for (int i = 0; i < FileCount; ++i) {
+        // Entries last in the writer's order (data, texts, entries), so read
+        // their size first: every entry counted then has its bytes on disk,
+        // even when a live recorder flushes in between.
+        for (int i = FileCount - 1; i >= 0; --i) {
             struct stat st;
             m_contents->onDisk[i] = ::fstat(files->fd[i], &st) == 0 ? qint64(st.st_size) : 0;
         }

@@ -1,6 +1,7 @@
 #include "transcripthistory.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include <unistd.h>
 
@@ -28,6 +29,9 @@ bool validId(const QString &id)
 // process is gone) is removed by the check.
 bool isActive(const QString &path)
 {
+    // A store closed cleanly has no lock file; do not make one by checking.
+    if (!QFileInfo::exists(path + QLatin1Char('/') + lockFileName()))
+        return false;
     QLockFile lock(path + QLatin1Char('/') + lockFileName());
     lock.setStaleLockTime(0);
     if (lock.tryLock(0)) {
@@ -135,12 +139,14 @@ QList<TranscriptHistory::Item> TranscriptHistory::items() const
         item.diskSize += fileSize(path, metaFileName());
         result.append(item);
     }
-    // Newest first; ids start with their creation time.
-    std::sort(result.begin(), result.end(), [](const Item &a, const Item &b) {
-        if (a.startTime != b.startTime && a.startTime.isValid() && b.startTime.isValid())
-            return a.startTime > b.startTime;
-        return a.id > b.id;
-    });
+    // Newest first by start time, then by id (ids start with their UTC
+    // creation time); one key for all, so the order is strict even when a
+    // start time is missing (those count as oldest), which retention relies on.
+    const auto key = [](const Item &item) {
+        return std::make_tuple(item.startTime.isValid(),
+                               item.startTime.isValid() ? item.startTime.toMSecsSinceEpoch() : 0, item.id);
+    };
+    std::sort(result.begin(), result.end(), [&key](const Item &a, const Item &b) { return key(a) > key(b); });
     return result;
 }
 

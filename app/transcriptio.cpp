@@ -100,6 +100,15 @@ public:
 
     bool cancelled() const { return m_cancelled; }
 
+    // The transcript's own store could not give back what it holds: the
+    // file would be short, so the save fails rather than succeed quietly.
+    bool storeReadFailed()
+    {
+        if (m_errorMessage)
+            *m_errorMessage = tr("cannot read the transcript's stored data");
+        return false;
+    }
+
 private:
     bool writeAll(QByteArrayView bytes)
     {
@@ -141,6 +150,8 @@ public:
             m_start[i] = entry.offset;
         }
         const qint64 from = entry.offset - m_start[i];
+        if (from >= block.size())
+            return {}; // short read: the caller reports it
         return QByteArrayView(block).sliced(from, std::min(entry.size, block.size() - from));
     }
 
@@ -191,7 +202,7 @@ bool writeRaw(const TranscriptSnapshot &transcript, Output &out)
     for (qint64 offset = 0; offset < total;) {
         const QByteArray block = transcript.read(received, offset, StreamCache::readSize);
         if (block.isEmpty())
-            break; // not expected: the snapshot holds `total` bytes
+            return out.storeReadFailed(); // the snapshot holds `total` bytes
         offset += block.size();
         if (!out.add(block) || !out.advance(offset))
             return false;
@@ -370,7 +381,10 @@ bool writeEntries(const TranscriptSnapshot &transcript, const QByteArray &header
     for (qint64 i = 0; i < count; ++i) {
         const Transcript::Entry entry = transcript.entry(i);
         const bool isData = entry.kind == Transcript::Kind::Data;
-        render(entry, isData ? cache.bytes(entry) : QByteArrayView(), out.block());
+        const QByteArrayView bytes = isData ? cache.bytes(entry) : QByteArrayView();
+        if (bytes.size() != (isData ? entry.size : 0))
+            return out.storeReadFailed();
+        render(entry, bytes, out.block());
         if (!out.commit())
             return false;
         if (isData) {

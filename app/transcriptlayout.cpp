@@ -308,6 +308,8 @@ bool TranscriptLayout::rowOfByte(Mode mode, Transcript::Direction direction, qin
             const qint64 inEntry = offset - info.offset;
             if (text) {
                 const EntryRows &rows = textRows(e);
+                if (rows.starts.isEmpty() || inEntry > rows.data.size())
+                    return false; // the store gave back less than it holds
                 const qsizetype k = std::upper_bound(rows.starts.cbegin(), rows.starts.cend(), inEntry)
                     - rows.starts.cbegin() - 1;
                 const qint64 begin = rows.starts.at(k);
@@ -359,7 +361,10 @@ QString TranscriptLayout::body(Mode mode, const Row &row) const
         return TranscriptText::escape(TranscriptText::describeEvent(row.info.event, row.info.detail).toUtf8());
     if (mode == Mode::Text) {
         const EntryRows &rows = textRows(row.entry);
-        return TranscriptText::escape(QByteArrayView(rows.data).sliced(row.begin, row.end - row.begin));
+        // Clamped: a short read from the store shows less, never reads past.
+        const qint64 end = std::min<qint64>(row.end, rows.data.size());
+        const qint64 begin = std::min<qint64>(row.begin, end);
+        return TranscriptText::escape(QByteArrayView(rows.data).sliced(begin, end - begin));
     }
     const QByteArray bytes = m_transcript->read(row.info.direction, row.begin, row.end - row.begin);
     const qint64 aligned = row.begin / hexRowBytes * hexRowBytes;
