@@ -8,6 +8,7 @@
 #include "appsettings.h"
 #include "connectionbar.h"
 #include "demoserver.h"
+#include "historycontrol.h"
 #include "mainwindow.h"
 #include "standarddialogs.h"
 #include "startupautomation.h"
@@ -51,6 +52,7 @@ int runWindow(int &argc, char **argv, const CommandLineOptions &options, bool de
     });
 
     window.show();
+    window.historyControl()->start(); // retention, then the crash notice
     automation.start();
     const int status = QApplication::exec();
     return automationExit >= 0 ? automationExit : status;

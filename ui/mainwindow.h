@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include <QMainWindow>
@@ -13,6 +14,7 @@ class CertificatePanel;
 class ConnectionBar;
 class ConnectionSetup;
 class Dialogs;
+class HistoryControl;
 class QAction;
 class QDockWidget;
 class QSplitter;
@@ -20,6 +22,7 @@ class RequestEditor;
 class SessionStatus;
 class TlsControl;
 class Transcript;
+class TranscriptOpener;
 class TranscriptView;
 class TranscriptWindow;
 class TransportStatus;
@@ -40,6 +43,12 @@ class TransportStatus;
 // ConnectionSetup and TlsControl). The certificate panel is a dock (View
 // menu, F9) shown after each handshake or certificate rejection. While Connect or Send is disabled its shortcut still says in the
 // status bar why nothing happens.
+//
+// Autosave and File > History are HistoryControl's; File > Open reads in the
+// background (TranscriptOpener). A transcript recorded with autosave on is
+// kept on disk as it arrives, so the window never asks to save it (no
+// unsaved mark, no "Save changes?" on quit, reconnect or clear); with
+// autosave off it asks as before.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -59,6 +68,8 @@ public:
     TlsControl *tlsControl() const { return m_tls; }
     CertificatePanel *certificatePanel() const { return m_certificates; }
     QDockWidget *certificateDock() const { return m_certificateDock; }
+    HistoryControl *historyControl() const { return m_history; }
+    TranscriptOpener *transcriptOpener() const { return m_opener; }
 
     // The transport, TLS, proxy... of the next connections (e.g. from the
     // command line); saved with the settings, without secrets.
@@ -77,7 +88,12 @@ public:
     void disconnectFromHost();
     bool sendRequest();
     bool saveTranscript();
-    TranscriptWindow *openTranscript();
+    // Asks for a file, then reads it in the background; the window follows
+    // through transcriptWindowOpened(), a failure through Dialogs. False
+    // when nothing was started (cancelled, or a file is being read).
+    bool openTranscript();
+    // A read-only window over `transcript` (from a file or the history).
+    TranscriptWindow *showTranscriptWindow(std::shared_ptr<Transcript> transcript, const QString &path);
     bool clearTranscript(); // asks first if unsaved
     void showAbout();
 
@@ -107,6 +123,8 @@ private:
     void onTranscriptStarted(std::shared_ptr<Transcript> transcript);
     void updateActions();
     void updateTitle();
+    // TranscriptFiles::maybeSave, except for an autosaved transcript.
+    bool maybeSave(const QString &question, const std::function<void()> &answered = {});
 
     AppSettings *m_settings;
     Dialogs *m_dialogs;
@@ -124,6 +142,8 @@ private:
     TransportStatus *m_transportStatus = nullptr;
     ConnectionSetup *m_setup = nullptr;
     TlsControl *m_tls = nullptr;
+    HistoryControl *m_history = nullptr;
+    TranscriptOpener *m_opener = nullptr;
     CertificatePanel *m_certificates = nullptr;
     QDockWidget *m_certificateDock = nullptr;
 
