@@ -4,10 +4,10 @@
 #include <QByteArrayView>
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QList>
 #include <QObject>
 #include <QString>
-#include <QStringList>
+
+#include <memory>
 
 // An append-only record of one connection: data chunks (sent or received)
 // and events, each with its time since the transcript started and its wall
@@ -18,7 +18,25 @@
 // ranges of one direction. No accessor returns the whole transcript as one
 // buffer or string. A single chunk is at most maxChunkSize bytes: larger
 // appends are split into several entries with the same time.
+//
+// Storage is on disk (see docs/transcript-store.md): appends go to a small
+// write buffer and then to the store's files; memory holds no per-entry
+// list, only the buffers (indexMemoryBytes()). A Transcript() records into
+// a temporary store under <CacheLocation>/stores, removed when it is
+// destroyed; TranscriptHistory makes kept and read-only ones.
+//
+// If a write fails (disk full...), recording stops: everything appended
+// before stays readable (what could not be written stays in memory), later
+// appends are dropped and counted, recordingStopped() is emitted once.
+//
+// Threads: a Transcript lives on one thread (it may be created on a worker
+// and moved with moveToThread()); snapshot() is how other threads read it.
 class TranscriptSnapshot;
+class QLockFile;
+namespace TranscriptStore {
+struct Contents;
+struct Files;
+}
 
 class Transcript : public QObject
 {
@@ -43,7 +61,11 @@ public:
         QString source;    // Data, optional: where a datagram came from, "127.0.0.1:5353" / "[::1]:5353"
     };
 
+    // A transcript recording into a new temporary store. If no store can be
+    // made, it records in memory only (and logs why).
     explicit Transcript(QObject *parent = nullptr);
+    // Flushes; a kept store is marked closed, a temporary one removed (open
+    // snapshots keep reading it).
     ~Transcript() override;
 
     // Peer as the user named it (host name or address literal, no brackets).
@@ -66,14 +88,14 @@ public:
                       const QString &source = QString());
     void appendEventAt(const QString &name, const QString &detail, qint64 tMs, qint64 wallMs);
 
-    qint64 entryCount() const { return m_entries.size(); }
+    qint64 entryCount() const;
     Entry entry(qint64 index) const;
     // The bytes of data entry `index` (empty for events).
     QByteArray data(qint64 index) const;
     // Up to maxLength bytes of one direction's stream, starting at offset.
     QByteArray read(Direction direction, qint64 offset, qint64 maxLength) const;
     qint64 totalBytes(Direction direction) const;
-    bool isEmpty() const { return m_entries.isEmpty(); }
+    bool isEmpty() const { return entryCount() == 0; }
     // True when it holds any data chunk (events alone are not worth saving).
     bool hasData() const;
 
@@ -86,39 +108,72 @@ public:
     bool isModified() const { return m_modified; }
     void setModified(bool modified);
 
+    // False once a write failed (see recordingError()), and for transcripts
+    // opened read-only from a store: appends are then dropped.
+    bool isRecording() const { return m_recording; }
+    // Why recording stopped; empty while recording or when read-only.
+    QString recordingError() const { return m_recordingError; }
+    // Bytes and entries dropped because recording had stopped.
+    qint64 droppedBytes() const { return m_droppedBytes; }
+    qint64 droppedEntries() const { return m_droppedEntries; }
+    // The store folder; empty when recording in memory only.
+    QString storePath() const { return m_storePath; }
+    // Heap memory held for this transcript's storage (write buffers, texts
+    // not yet written): bounded, whatever the transcript's size.
+    qint64 indexMemoryBytes() const;
+    // Writes the buffered appends to the store's files. False if a write
+    // failed (recording has then stopped).
+    bool flush();
+
 Q_SIGNALS:
     // Entries [first, first + count) were appended.
     void entriesAppended(qint64 first, qint64 count);
     void modifiedChanged(bool modified);
+    // Emitted once, when a write to the store fails: nothing appended
+    // after it is recorded. The session goes on.
+    void recordingStopped(const QString &reason);
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
 
 private:
+    friend class TranscriptHistory;
+    enum class StoreKind { Temporary, Kept, ReadOnly };
+    // Kept: a new store in `folder` (which must not exist yet); ReadOnly:
+    // an existing, intact store. On failure *errorMessage is set and the
+    // transcript records in memory only (Kept) or is empty (ReadOnly).
+    Transcript(StoreKind kind, const QString &folder, QString *errorMessage, QObject *parent = nullptr);
+
+    void openTemporaryStore();
+    bool createStore(const QString &folder, QString *errorMessage);
     void appended(qint64 first);
+    bool appendRecord(bool data, Direction direction, qint64 size, qint64 tMs, qint64 wallMs, qint64 text);
+    qint64 appendText(const QString &first, const QString *second = nullptr);
+    bool accepting(qint64 bytes);
+    void stopRecording(const QString &reason);
+    void afterAppend();
+    void writeMeta(bool closing);
+    void closeStore();
     qint64 nowMs() const;
     qint64 wallMsAt(qint64 tMs) const;
-    static int streamIndex(Direction direction) { return direction == Direction::Sent ? 0 : 1; }
-
-    struct Record {
-        Kind kind;
-        Direction direction;
-        qint64 tMs;
-        qint64 wallMs;
-        qint64 offset;
-        qint64 size;
-        qsizetype eventIndex; // index into m_events for events; for data, into m_sources or -1
-    };
-    struct EventText {
-        QString name;
-        QString detail;
-    };
 
     QString m_host;
     quint16 m_port = 0;
     QDateTime m_start;
     QElapsedTimer m_clock;
-    QList<Record> m_entries;
-    QList<EventText> m_events;
-    QStringList m_sources; // data sources (UDP), indexed by Record::eventIndex
-    QByteArray m_stream[2]; // the storage: one stream per direction, see streamIndex()
+    std::unique_ptr<TranscriptStore::Contents> m_contents;
+    std::shared_ptr<const TranscriptStore::Files> m_files; // null: memory only
+    std::unique_ptr<QLockFile> m_lock;
+    StoreKind m_kind = StoreKind::Temporary;
+    QString m_storePath;
+    QString m_lastSource; // the source texts of consecutive datagrams are shared
+    qint64 m_lastSourceText = -1;
+    int m_flushTimer = 0;
+    bool m_closing = false;
+    bool m_recording = true;
+    QString m_recordingError;
+    qint64 m_droppedBytes = 0;
+    qint64 m_droppedEntries = 0;
     bool m_modified = false;
 };
 

@@ -1,15 +1,17 @@
 #include "transcriptsnapshot.h"
 
-#include <QList>
+#include "transcriptstore.h"
 
-// Interim implementation over the in-memory Transcript: implicitly shared
-// copies of its lists. The disk-backed store replaces it.
+using namespace TranscriptStore;
+
+// The store's descriptors and file sizes as of the snapshot (plus, after a
+// failed write, the bytes that stayed in memory). Reads are preads, so
+// copies on several threads do not disturb each other or the Transcript.
 struct TranscriptSnapshot::Data {
     QString host;
     quint16 port = 0;
     QDateTime start;
-    QList<Transcript::Entry> entries;
-    QByteArray streams[2];
+    Contents contents;
 };
 
 TranscriptSnapshot::TranscriptSnapshot()
@@ -24,33 +26,26 @@ TranscriptSnapshot &TranscriptSnapshot::operator=(const TranscriptSnapshot &) = 
 QString TranscriptSnapshot::host() const { return d->host; }
 quint16 TranscriptSnapshot::port() const { return d->port; }
 QDateTime TranscriptSnapshot::startTime() const { return d->start; }
-qint64 TranscriptSnapshot::entryCount() const { return d->entries.size(); }
+qint64 TranscriptSnapshot::entryCount() const { return d->contents.entryCount(); }
 
 Transcript::Entry TranscriptSnapshot::entry(qint64 index) const
 {
-    if (index < 0 || index >= entryCount())
-        return {};
-    return d->entries.at(index);
+    return d->contents.entry(index);
 }
 
 QByteArray TranscriptSnapshot::data(qint64 index) const
 {
-    const Transcript::Entry e = entry(index);
-    if (e.kind != Transcript::Kind::Data)
-        return {};
-    return read(e.direction, e.offset, e.size);
+    return d->contents.data(index);
 }
 
 QByteArray TranscriptSnapshot::read(Transcript::Direction direction, qint64 offset, qint64 maxLength) const
 {
-    if (offset < 0 || maxLength <= 0)
-        return {};
-    return d->streams[direction == Transcript::Direction::Sent ? 0 : 1].mid(offset, maxLength);
+    return d->contents.read(fileOf(direction), offset, maxLength);
 }
 
 qint64 TranscriptSnapshot::totalBytes(Transcript::Direction direction) const
 {
-    return d->streams[direction == Transcript::Direction::Sent ? 0 : 1].size();
+    return d->contents.size(fileOf(direction));
 }
 
 bool TranscriptSnapshot::hasData() const
@@ -58,17 +53,23 @@ bool TranscriptSnapshot::hasData() const
     return totalBytes(Transcript::Direction::Sent) > 0 || totalBytes(Transcript::Direction::Received) > 0;
 }
 
+// Writes the buffered appends first, so that the snapshot normally shares
+// only descriptors and sizes; what could not be written is shared from
+// memory.
 TranscriptSnapshot Transcript::snapshot() const
 {
+    const_cast<Transcript *>(this)->flush();
     auto data = std::make_shared<TranscriptSnapshot::Data>();
     data->host = m_host;
     data->port = m_port;
     data->start = m_start;
-    data->entries.reserve(m_entries.size());
-    for (qint64 i = 0; i < entryCount(); ++i)
-        data->entries.append(entry(i));
-    data->streams[0] = m_stream[0];
-    data->streams[1] = m_stream[1];
+    data->contents.files = m_contents->files;
+    for (int i = 0; i < FileCount; ++i) {
+        data->contents.onDisk[i] = m_contents->onDisk[i];
+        // An empty tail is not shared: the Transcript keeps its buffer.
+        if (!m_contents->tail[i].isEmpty())
+            data->contents.tail[i] = m_contents->tail[i];
+    }
     TranscriptSnapshot result;
     result.d = std::move(data);
     return result;
