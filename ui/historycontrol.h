@@ -46,6 +46,9 @@ public:
     ~HistoryControl() override;
 
     QString folder() const { return m_history.folder(); }
+    // Where the next transcripts are kept and listed (tests, portable
+    // setups); work already queued uses the folder it was queued with.
+    void setFolder(const QString &folder) { m_history = TranscriptHistory(folder); }
     QAction *historyAction() const { return m_action; }
     Session::TranscriptFactory transcriptFactory();
     // True for a transcript this control created in the history (kept on
