@@ -90,6 +90,8 @@ Session::TranscriptFactory HistoryControl::transcriptFactory()
                                          [](const std::weak_ptr<Transcript> &t) { return t.expired(); }),
                           m_autosaved.end());
         m_autosaved.push_back(transcript);
+        if (m_dialog && m_dialog->isVisible())
+            refresh(); // shows it "recording"
         return transcript;
     };
 }

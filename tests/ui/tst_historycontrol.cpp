@@ -48,6 +48,7 @@ private Q_SLOTS:
     void startAppliesTheLimits();
     void dialogListsOpensAndDeletes();
     void openFailureIsReported();
+    void openDialogShowsTheSessionRecording();
     void killedRecorderIsAnnouncedOnce();
     void historyActionAndShortcut();
 
@@ -302,6 +303,30 @@ void HistoryControlTest::openFailureIsReported()
     QCOMPARE(opened.count(), 0);
     QCOMPARE(dialogs.errors.size(), 1);
     QVERIFY2(dialogs.errors.first().contains(QStringLiteral("no-such-store")), qPrintable(dialogs.errors.first()));
+}
+
+void HistoryControlTest::openDialogShowsTheSessionRecording()
+{
+    auto main = makeMain();
+    MainWindow &window = main->window;
+    window.show();
+    HistoryDialog *dialog = window.historyControl()->showDialog();
+    QTRY_VERIFY(!window.historyControl()->isBusy());
+    QCOMPARE(dialog->model()->rowCount(), 0);
+
+    LoopbackServer server; // stays open: the session goes on
+    QVERIFY(server.listenLocal());
+    server.setGreeting("still here\n");
+    window.setEndpoint(QStringLiteral("127.0.0.1"), server.serverPort());
+    QVERIFY(window.connectToHost());
+    QTRY_COMPARE(dialog->model()->rowCount(), 1);
+    const QModelIndex duration = dialog->table()->model()->index(0, HistoryModel::DurationColumn);
+    QCOMPARE(duration.data().toString(), QStringLiteral("recording"));
+    // Not deletable while recorded.
+    dialog->selectId(duration.data(HistoryModel::IdRole).toString());
+    QVERIFY(!dialog->deleteButton()->isEnabled());
+    window.disconnectFromHost();
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
 }
 
 void HistoryControlTest::killedRecorderIsAnnouncedOnce()
