@@ -175,8 +175,10 @@ void HistoryControl::announceRecovered(const QList<TranscriptHistory::Item> &ite
             fresh.append(item.id);
     }
     // Only ids still there are remembered, so the list stays small.
-    if (recovered != announced)
+    if (recovered != announced) {
         m_settings->setAnnouncedRecoveries(recovered);
+        m_settings->sync(); // announced once, even if this process ends badly too
+    }
     if (fresh.isEmpty())
         return;
 
