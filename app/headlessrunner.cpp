@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSaveFile>
 #include <QSocketNotifier>
 
 #include "demoserver.h"
@@ -177,6 +178,7 @@ void HeadlessRunner::start()
     if (m_options.connection.tls.insecure)
         diagnostic(tr("warning: --insecure: the peer's certificate is not verified; anyone on the path can read "
                       "and change this connection"));
+    prepareRecording();
     m_session.setOptions(m_options.connection);
     m_session.setConnectTimeout(m_options.connectTimeoutMs);
     m_session.setIdleTimeout(m_options.idleMs);
@@ -267,8 +269,28 @@ void HeadlessRunner::onBytesWritten()
         m_stdinNotifier->setEnabled(true);
 }
 
+void HeadlessRunner::prepareRecording()
+{
+    const bool saving = !m_options.savePath.isEmpty() && m_options.saveFormat;
+    // Raw is the received bytes, which are exactly what Session::received
+    // delivers, except the plain-text SMTP exchange before STARTTLS.
+    if (saving && *m_options.saveFormat == TranscriptIO::Format::Raw && !m_printTranscript
+        && m_options.connection.tls.startTls == TlsSettings::StartTls::None) {
+        auto file = std::make_unique<QSaveFile>(m_options.savePath);
+        // Unbuffered, as TranscriptIO::save: a failed write keeps its reason.
+        if (file->open(QIODevice::WriteOnly | QIODevice::Unbuffered)
+            && file->setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+            m_rawSave = std::move(file);
+        }
+        // Otherwise saved from the transcript at the end, which reports why not.
+    }
+    m_session.setRecordData(m_printTranscript || (saving && !m_rawSave));
+}
+
 void HeadlessRunner::onReceived(const QByteArray &bytes)
 {
+    if (m_rawSave && m_rawSave->error() == QFileDevice::NoError)
+        m_rawSave->write(bytes);
     if (m_outputDone || m_printTranscript)
         return;
     switch (writeAll(stdoutFd, bytes.constData(), bytes.size())) {
@@ -389,7 +411,15 @@ void HeadlessRunner::end(ExitCode code)
             TranscriptIO::write(*transcript, TranscriptIO::Format::Text, &out, &error);
         }
     }
-    if (!m_options.savePath.isEmpty() && transcript && m_options.saveFormat) {
+    if (m_rawSave) {
+        if (!m_rawSave->commit()) {
+            diagnostic(QCoreApplication::translate("TranscriptIO", "Cannot save %1: %2")
+                           .arg(QDir::toNativeSeparators(m_options.savePath), m_rawSave->errorString()));
+            if (code == ExitCode::Success)
+                code = ExitCode::FileError;
+        }
+        m_rawSave.reset();
+    } else if (!m_options.savePath.isEmpty() && transcript && m_options.saveFormat) {
         QString error;
         if (!TranscriptIO::save(*transcript, *m_options.saveFormat, m_options.savePath, &error)) {
             diagnostic(error);

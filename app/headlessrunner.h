@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 
 #include <QByteArray>
@@ -10,12 +11,17 @@
 #include "exitcodes.h"
 #include "session.h"
 
+class QSaveFile;
 class QSocketNotifier;
 
 // Runs one exchange without a window: connects, sends what the options say
 // in order, writes received bytes to standard output byte-exact and
 // diagnostics to standard error (one line each), saves the transcript if
 // asked, then emits finished() with the exit code.
+//
+// Received bytes are never held: they go to standard output as they come.
+// The transcript keeps data only when the run prints or saves it, and
+// `--save` in raw format streams the received bytes into the file instead.
 //
 // Standard output is written with blocking writes; a reader that stops
 // reading stalls the run, but Ctrl+C and --timeout still end it (the write
@@ -62,6 +68,9 @@ private:
     // into the transcript.
     void stopWith(ExitCode code, const QString &why);
     void end(ExitCode code);
+    // Decides, before connecting, where data goes: the transcript, the raw
+    // save file, or nowhere but standard output.
+    void prepareRecording();
 
     CommandLineOptions m_options;
     Session m_session;
@@ -71,6 +80,7 @@ private:
     bool m_ended = false;
     std::optional<ExitCode> m_stopCode;
     bool m_printTranscript = false;
+    std::unique_ptr<QSaveFile> m_rawSave; // --save in raw format, written as bytes arrive
     QTimer m_overallTimer;
     QSocketNotifier *m_stdinNotifier = nullptr;
     QSocketNotifier *m_signalNotifier = nullptr;

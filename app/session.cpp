@@ -204,6 +204,10 @@ void Session::tryNextAddress()
         return;
     }
     m_socket = new QSslSocket(this); // unencrypted until asked, so STARTTLS can upgrade it
+    // Qt otherwise reads whatever the kernel holds (megabytes on loopback)
+    // at once: a bounded buffer keeps each chunk, and the memory a flood
+    // takes, small; the rest waits in the kernel until this is read.
+    m_socket->setReadBufferSize(readBufferSize);
     connect(m_socket, &QTcpSocket::connected, this, &Session::onSocketConnected);
     connect(m_socket, &QTcpSocket::readyRead, this, &Session::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &Session::onSocketError);
@@ -258,7 +262,8 @@ QByteArray Session::takeReceived()
     const QByteArray bytes = m_socket->readAll();
     if (!bytes.isEmpty()) {
         m_bytesReceived += bytes.size();
-        m_transcript->appendData(Transcript::Direction::Received, bytes);
+        if (m_recordData)
+            m_transcript->appendData(Transcript::Direction::Received, bytes);
         restartIdleTimer();
     }
     return bytes;
@@ -296,7 +301,8 @@ bool Session::send(const QByteArray &bytes, QString *whyNot)
             *whyNot = tr("Not sent: %1").arg(m_socket->errorString());
         return false;
     }
-    m_transcript->appendData(Transcript::Direction::Sent, bytes);
+    if (m_recordData)
+        m_transcript->appendData(Transcript::Direction::Sent, bytes);
     restartIdleTimer();
     return true;
 }

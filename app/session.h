@@ -63,6 +63,9 @@ public:
     Q_ENUM(EndReason)
 
     static constexpr int defaultConnectTimeoutMs = 10000;
+    // The most a TCP socket reads from the kernel at once: the largest
+    // chunk received() delivers.
+    static constexpr qint64 readBufferSize = 1024 * 1024;
 
     explicit Session(QObject *parent = nullptr);
     ~Session() override;
@@ -139,6 +142,11 @@ public:
     // Transcript().
     using TranscriptFactory = std::function<std::shared_ptr<Transcript>(const QString &host, quint16 port)>;
     void setTranscriptFactory(TranscriptFactory factory) { m_transcriptFactory = std::move(factory); }
+    // Whether sent and received bytes go into the transcript (events always
+    // do). On by default; off for runs that keep no transcript data, such as
+    // a headless run that saves nothing.
+    void setRecordData(bool record) { m_recordData = record; }
+    bool recordsData() const { return m_recordData; }
 
     State state() const { return m_state; }
     Error error() const { return m_error; }
@@ -276,4 +284,5 @@ private:
     qint64 m_bytesReceived = 0;
     std::shared_ptr<Transcript> m_transcript;
     TranscriptFactory m_transcriptFactory;
+    bool m_recordData = true;
 };

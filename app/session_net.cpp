@@ -119,7 +119,8 @@ bool Session::sendDatagram(const QByteArray &bytes, QString *whyNot)
     switch (m_datagram->send(bytes, &why)) {
     case DatagramChannel::SendResult::Sent:
         m_lastSendError = Error::None;
-        m_transcript->appendData(Transcript::Direction::Sent, bytes);
+        if (m_recordData)
+            m_transcript->appendData(Transcript::Direction::Sent, bytes);
         m_bytesSent += bytes.size();
         restartIdleTimer();
         // Like TCP's, reported from the event loop, never from inside send().
@@ -152,7 +153,7 @@ void Session::onDatagram(const QByteArray &bytes, const QHostAddress &from, quin
     m_bytesReceived += bytes.size();
     if (bytes.isEmpty())
         m_transcript->appendEvent(TranscriptEvent::emptyDatagram(), source);
-    else
+    else if (m_recordData)
         m_transcript->appendData(Transcript::Direction::Received, bytes, source);
     restartIdleTimer();
     const quint64 generation = m_generation;

@@ -99,7 +99,8 @@ void Session::onSmtpReadyRead()
     const QByteArray exchanged = bytes.left(bytes.size() - leftover);
     if (!exchanged.isEmpty()) {
         m_bytesReceived += exchanged.size();
-        m_transcript->appendData(Transcript::Direction::Received, exchanged);
+        if (m_recordData)
+            m_transcript->appendData(Transcript::Direction::Received, exchanged);
     }
     for (const QByteArray &reply : std::as_const(replies)) {
         if (m_socket->write(reply) != reply.size()) {
@@ -107,7 +108,8 @@ void Session::onSmtpReadyRead()
                                                 .arg(formatEndpoint(m_peerAddress, m_port), m_socket->errorString()));
             return;
         }
-        m_transcript->appendData(Transcript::Direction::Sent, reply);
+        if (m_recordData)
+            m_transcript->appendData(Transcript::Direction::Sent, reply);
     }
     switch (step.action) {
     case SmtpStartTls::Step::Action::NeedMore:

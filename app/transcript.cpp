@@ -10,6 +10,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLockFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -40,7 +41,14 @@ void removeStaleTemporaryStores(const QString &root)
         const QStringList names = QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
         for (const QString &name : names) {
             const QString folder = root + QLatin1Char('/') + name;
-            QLockFile lock(folder + QLatin1Char('/') + lockFileName());
+            const QString lockPath = folder + QLatin1Char('/') + lockFileName();
+            // Without a lock yet, it may be a store another process is
+            // making this very moment.
+            if (!QFileInfo::exists(lockPath)
+                && QFileInfo(folder).lastModified().secsTo(QDateTime::currentDateTime()) < 60) {
+                continue;
+            }
+            QLockFile lock(lockPath);
             lock.setStaleLockTime(0);
             if (!lock.tryLock(0))
                 continue; // in use by a live process
@@ -128,6 +136,8 @@ bool Transcript::createStore(const QString &folder, QString *errorMessage)
             *errorMessage = tr("The transcript store %1 is in use.").arg(QDir::toNativeSeparators(folder));
         return false;
     }
+    // QLockFile's own mode follows the umask; it names this process.
+    QFile::setPermissions(lock->fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     std::shared_ptr<const Files> files = openFiles(folder, true, errorMessage);
     if (!files)
         return false;

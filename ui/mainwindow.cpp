@@ -27,6 +27,7 @@
 #include "dialogs.h"
 #include "historycontrol.h"
 #include "messagestatusbar.h"
+#include "recordingstatus.h"
 #include "requesteditor.h"
 #include "sessionstatus.h"
 #include "tlscontrol.h"
@@ -96,6 +97,8 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
     setStatusBar(new MessageStatusBar(this));
     m_status = new SessionStatus(&m_session, statusBar(), this);
     m_transportStatus = new TransportStatus(&m_session, statusBar(), this);
+    connect(new RecordingStatus(&m_session, statusBar(), this), &RecordingStatus::stopped, this,
+            &MainWindow::showError);
 
     m_setup = new ConnectionSetup(settings, dialogs, this);
     m_connection->addOptionsWidget(m_setup->summaryButton());

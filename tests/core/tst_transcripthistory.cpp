@@ -174,15 +174,20 @@ void TestTranscriptHistory::storesArePrivate()
     std::shared_ptr<Transcript> transcript = history.createTranscript(QStringLiteral("h"), 1);
     append(*transcript, 1000);
     transcript->appendEvent(QStringLiteral("e"), QStringLiteral("d"));
+    QVERIFY(transcript->flush());
     const QString path = transcript->storePath();
-    transcript.reset();
-    QCOMPARE(QFileInfo(history.folder()).permissions(), privateFolder);
-    QCOMPARE(QFileInfo(path).permissions(), privateFolder);
-    const QStringList files = QDir(path).entryList(QDir::Files | QDir::Hidden);
-    QVERIFY(files.contains(QStringLiteral("meta.json")));
-    QVERIFY(files.contains(QStringLiteral("received.bin")));
-    for (const QString &name : files)
-        QCOMPARE(QFileInfo(path + QLatin1Char('/') + name).permissions(), privateFile);
+    for (bool recording : {true, false}) {
+        if (!recording)
+            transcript.reset();
+        QCOMPARE(QFileInfo(history.folder()).permissions(), privateFolder);
+        QCOMPARE(QFileInfo(path).permissions(), privateFolder);
+        const QStringList files = QDir(path).entryList(QDir::Files | QDir::Hidden);
+        QVERIFY(files.contains(QStringLiteral("meta.json")));
+        QVERIFY(files.contains(QStringLiteral("received.bin")));
+        QCOMPARE(files.contains(QStringLiteral("lock")), recording);
+        for (const QString &name : files)
+            QCOMPARE(QFileInfo(path + QLatin1Char('/') + name).permissions(), privateFile);
+    }
 }
 
 void TestTranscriptHistory::activeStoreIsNotRemoved()

@@ -1,0 +1,112 @@
+// The "Not recording" status field: a session recording into a store on a
+// small filesystem that fills up keeps running, and the field says why.
+#include <cerrno>
+#include <cstring>
+
+#include <sched.h>
+#include <sys/mount.h>
+
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "recordingstatus.h"
+#include "session.h"
+#include "transcript.h"
+#include "transcripthistory.h"
+
+class TestRecordingStatus : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void hiddenWhileRecording();
+    void showsWhyRecordingStopped();
+};
+
+void TestRecordingStatus::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TestRecordingStatus::hiddenWhileRecording()
+{
+    QStatusBar bar;
+    Session session;
+    RecordingStatus status(&session, &bar);
+    bar.show();
+    QVERIFY(!status.label()->isVisible());
+    QCOMPARE(status.label()->accessibleName(), QStringLiteral("Recording: stopped"));
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QVERIFY(session.transcript()->isRecording());
+    QVERIFY(!status.label()->isVisible());
+}
+
+void TestRecordingStatus::showsWhyRecordingStopped()
+{
+    QTemporaryDir mountPoint;
+    QVERIFY(mountPoint.isValid());
+    if (::unshare(CLONE_NEWNS) != 0)
+        QSKIP(qPrintable(QStringLiteral("cannot make a mount namespace (needs root / CAP_SYS_ADMIN): %1")
+                             .arg(QString::fromLocal8Bit(std::strerror(errno)))));
+    QVERIFY2(::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0, std::strerror(errno));
+    const QByteArray where = QFile::encodeName(mountPoint.path());
+    QVERIFY2(::mount("tmpfs", where.constData(), "tmpfs", 0, "size=1m,mode=0700") == 0, std::strerror(errno));
+    struct Unmount {
+        QByteArray where;
+        ~Unmount() { ::umount2(where.constData(), MNT_DETACH); }
+    } unmount{where};
+
+    const TranscriptHistory history(mountPoint.path());
+    QStatusBar bar;
+    Session session;
+    session.setTranscriptFactory(
+        [&history](const QString &host, quint16 port) { return history.createTranscript(host, port); });
+    RecordingStatus status(&session, &bar);
+    QSignalSpy stopped(&status, &RecordingStatus::stopped);
+    bar.show();
+
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QVERIFY(server.waitForNewConnection(30000));
+    QTcpSocket *peer = server.nextPendingConnection();
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QVERIFY(session.transcript()->storePath().startsWith(mountPoint.path()));
+
+    const QByteArray block(64 * 1024, 'x');
+    for (int i = 0; i < 48; ++i) // 3 MB
+        peer->write(block);
+    QTRY_COMPARE_WITH_TIMEOUT(session.bytesReceived(), qint64(48) * block.size(), 30000);
+
+    QCOMPARE(stopped.count(), 1);
+    QVERIFY(stopped.at(0).at(0).toString().contains(QString::fromLocal8Bit(std::strerror(ENOSPC))));
+    QVERIFY(status.label()->isVisible());
+    QCOMPARE(status.label()->text(), QStringLiteral("Not recording"));
+    QVERIFY(status.label()->toolTip().contains(session.transcript()->recordingError()));
+    QCOMPARE(status.label()->accessibleDescription(), status.label()->toolTip());
+    // The session goes on.
+    QCOMPARE(session.state(), Session::State::Connected);
+    QVERIFY(session.transcript()->droppedBytes() > 0);
+    peer->write("still here");
+    QTRY_COMPARE(session.bytesReceived(), qint64(48) * block.size() + 10);
+
+    // A new connection's transcript starts hidden again.
+    session.abort();
+    session.setTranscriptFactory({});
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QVERIFY(!status.label()->isVisible());
+    session.abort();
+}
+
+QTEST_MAIN(TestRecordingStatus)
+#include "tst_recordingstatus.moc"
