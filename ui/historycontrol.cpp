@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QCoreApplication>
 #include <QDir>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStyle>
@@ -215,6 +216,14 @@ void HistoryControl::announceRecovered(const QList<TranscriptHistory::Item> &ite
     }
     m_notice->show();
     Q_EMIT recoveredFound(fresh);
+}
+
+QString HistoryControl::describe(const Transcript &transcript)
+{
+    const QString peer = Session::formatEndpoint(transcript.host(), transcript.port());
+    const QDateTime start = transcript.startTime();
+    return start.isValid() ? tr("%1, %2").arg(peer, QLocale().toString(start.toLocalTime(), QLocale::ShortFormat))
+                           : peer;
 }
 
 HistoryDialog *HistoryControl::dialog() const

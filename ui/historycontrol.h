@@ -73,6 +73,10 @@ public:
 
     bool isBusy() const { return m_pending > 0; }
 
+    // "example.org:80, 25/11/2026 10:00": names a kept transcript in a
+    // window title (its store folder's name means nothing to people).
+    static QString describe(const Transcript &transcript);
+
 Q_SIGNALS:
     void listed(const QList<TranscriptHistory::Item> &items);
     // A kept store opened read-only; `path` is its folder.

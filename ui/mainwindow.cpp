@@ -228,7 +228,13 @@ void MainWindow::connectParts()
     connect(&m_session, &Session::transcriptStarted, this, &MainWindow::onTranscriptStarted);
 
     connect(&m_session, &Session::finished, m_history, &HistoryControl::sessionFinished);
-    connect(m_history, &HistoryControl::transcriptOpened, this, &MainWindow::showTranscriptWindow);
+    connect(m_history, &HistoryControl::transcriptOpened, this,
+            [this](std::shared_ptr<Transcript> transcript, const QString &path) {
+                const QString name = HistoryControl::describe(*transcript);
+                TranscriptWindow *window = showTranscriptWindow(std::move(transcript), path);
+                window->setWindowTitle(tr("%1 (history, read-only) \u2014 Socketeer").arg(name));
+                window->setAccessibleName(tr("Transcript %1").arg(name));
+            });
     connect(m_history, &HistoryControl::message, this, [this](const QString &text, bool isError) {
         if (isError)
             showError(text);

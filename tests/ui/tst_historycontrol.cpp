@@ -271,6 +271,8 @@ void HistoryControlTest::dialogListsOpensAndDeletes()
     auto *reopened = opened.first().first().value<TranscriptWindow *>();
     QVERIFY(reopened->isVisible());
     QCOMPARE(reopened->transcript()->host(), QStringLiteral("first.example"));
+    QVERIFY2(reopened->windowTitle().startsWith(QStringLiteral("first.example:21, ")), qPrintable(reopened->windowTitle()));
+    QVERIFY(reopened->accessibleName().contains(QStringLiteral("first.example:21")));
     QCOMPARE(reopened->transcript()->read(Transcript::Direction::Received, 0, 100),
              QByteArray("first transcript\n"));
     QTRY_VERIFY(reopened->view()->toPlainText().contains(QStringLiteral("first transcript")));
