@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <QStringList>
@@ -46,8 +47,20 @@ void print(FILE *stream, const QString &text)
 
 } // namespace
 
+// Received data passes through buffers of up to Session::readBufferSize
+// bytes, allocated and freed for every read. With glibc's defaults each free
+// returns that memory to the kernel (trim) and the next read faults it in
+// again, which costs more than the copy itself at loopback rates. Keeping
+// freed memory for reuse bounds the heap to a few such buffers.
+void keepFreedMemoryForReuse()
+{
+    mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
+}
+
 int main(int argc, char **argv)
 {
+    keepFreedMemoryForReuse();
     reserveStandardDescriptors();
     QStringList arguments;
     arguments.reserve(argc);

@@ -17,6 +17,7 @@ const QString keyRequestMode = QStringLiteral("request/mode");
 const QString keyLineEnding = QStringLiteral("request/lineEnding");
 const QString keyTimestamps = QStringLiteral("view/showTimestamps");
 const QString keyWrap = QStringLiteral("view/wrapLines");
+const QString keyHex = QStringLiteral("view/showHex");
 const QString keyGeometry = QStringLiteral("window/geometry");
 const QString keyWindowState = QStringLiteral("window/state");
 const QString keySplitter = QStringLiteral("window/splitter");
@@ -261,6 +262,14 @@ QStringList AppSettings::announcedRecoveries() const
 void AppSettings::setAnnouncedRecoveries(const QStringList &ids)
 {
     m_settings->setValue(keyAnnouncedRecoveries, ids);
+bool AppSettings::showHex() const
+{
+    return m_settings->value(keyHex, false).toBool();
+}
+
+void AppSettings::setShowHex(bool hex)
+{
+    m_settings->setValue(keyHex, hex);
 }
 
 QByteArray AppSettings::windowGeometry() const

@@ -73,6 +73,8 @@ public:
     void setShowTimestamps(bool show);
     bool wrapLines() const; // false when unset (wrapping slows a flood down)
     void setWrapLines(bool wrap);
+    bool showHex() const; // false when unset: the transcript as text
+    void setShowHex(bool hex);
 
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray &geometry);

@@ -1,6 +1,7 @@
 #include "guimain.h"
 
 #include <cstdio>
+#include <memory>
 
 #include <QApplication>
 
@@ -8,8 +9,10 @@
 #include "appsettings.h"
 #include "connectionbar.h"
 #include "demoserver.h"
+#include "eventloopprobe.h"
 #include "historycontrol.h"
 #include "mainwindow.h"
+#include "session.h"
 #include "standarddialogs.h"
 #include "startupautomation.h"
 #include "version.h"
@@ -50,6 +53,16 @@ int runWindow(int &argc, char **argv, const CommandLineOptions &options, bool de
         automationExit = code;
         QCoreApplication::exit(code);
     });
+
+    // Benchmarks only (bench/): off unless its environment variable is set.
+    // It measures from the first connection on: the stream, not start-up.
+    std::unique_ptr<EventLoopProbe> probe(EventLoopProbe::fromEnvironment());
+    if (probe) {
+        QObject::connect(window.session(), &Session::stateChanged, probe.get(), [&probe](Session::State state) {
+            if (state == Session::State::Connected && !probe->isRunning())
+                probe->start();
+        });
+    }
 
     window.show();
     window.historyControl()->start(); // retention, then the crash notice

@@ -26,6 +26,7 @@
 #include "connectionsetup.h"
 #include "dialogs.h"
 #include "historycontrol.h"
+#include "findbar.h"
 #include "messagestatusbar.h"
 #include "recordingstatus.h"
 #include "requesteditor.h"
@@ -79,6 +80,7 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
     m_connection = new ConnectionBar(this);
     m_request = new RequestEditor(this);
     m_view = new TranscriptView(this);
+    m_find = new FindBar(m_view, this);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(QStringLiteral("splitter"));
@@ -92,6 +94,7 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->addWidget(m_connection);
     layout->addWidget(m_splitter, 1);
+    layout->addWidget(m_find);
     setCentralWidget(central);
 
     setStatusBar(new MessageStatusBar(this));
@@ -167,11 +170,16 @@ void MainWindow::createMenus()
     edit->addAction(m_view->copyAction());
     edit->addAction(m_view->selectAllAction());
     edit->addSeparator();
+    edit->addAction(m_find->findAction());
+    edit->addAction(m_find->findNextAction());
+    edit->addAction(m_find->findPreviousAction());
+    edit->addSeparator();
     edit->addAction(m_clearAction);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_view->timestampsAction());
     view->addAction(m_view->wrapAction());
+    view->addAction(m_view->hexAction());
     view->addSeparator();
     QAction *certificates = m_certificateDock->toggleViewAction();
     certificates->setObjectName(QStringLiteral("certificatePanelAction"));
@@ -223,6 +231,8 @@ void MainWindow::connectParts()
     connect(m_view->timestampsAction(), &QAction::toggled, this,
             [this](bool show) { m_settings->setShowTimestamps(show); });
     connect(m_view->wrapAction(), &QAction::toggled, this, [this](bool wrap) { m_settings->setWrapLines(wrap); });
+    connect(m_view->hexAction(), &QAction::toggled, this, [this](bool hex) { m_settings->setShowHex(hex); });
+    connect(m_view, &TranscriptView::message, this, [this](const QString &text) { showMessage(text); });
 
     connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
     connect(&m_session, &Session::transcriptStarted, this, &MainWindow::onTranscriptStarted);
@@ -268,6 +278,7 @@ void MainWindow::connectParts()
         }
         m_certificateDock->raise();
     });
+    connect(m_find, &FindBar::statusMessage, this, &MainWindow::showMessage);
     connect(m_tls, &TlsControl::reconnectRequested, this, &MainWindow::connectToHost);
     connect(m_tls, &TlsControl::message, this, [this](const QString &text, bool isError) {
         if (isError)
@@ -287,6 +298,7 @@ void MainWindow::loadSettings()
     m_request->setText(m_settings->requestText());
     m_view->setShowTimestamps(m_settings->showTimestamps());
     m_view->setWrapLines(m_settings->wrapLines());
+    m_view->setShowHex(m_settings->showHex());
     m_setup->load();
 
     if (!restoreGeometry(m_settings->windowGeometry())) {
@@ -313,6 +325,7 @@ void MainWindow::saveSettings()
     }
     m_settings->setShowTimestamps(m_view->showTimestamps());
     m_settings->setWrapLines(m_view->wrapLines());
+    m_settings->setShowHex(m_view->showHex());
     m_settings->setWindowGeometry(saveGeometry());
     m_settings->setWindowState(saveState());
     m_settings->setSplitterState(m_splitter->saveState());

@@ -15,6 +15,7 @@ class ConnectionBar;
 class ConnectionSetup;
 class Dialogs;
 class HistoryControl;
+class FindBar;
 class QAction;
 class QDockWidget;
 class QSplitter;
@@ -41,7 +42,8 @@ class TransportStatus;
 // connection bar's and the request editor's actions, in the Connection menu
 // too, with Start TLS, Connection Options and Trusted Certificates (see
 // ConnectionSetup and TlsControl). The certificate panel is a dock (View
-// menu, F9) shown after each handshake or certificate rejection. While Connect or Send is disabled its shortcut still says in the
+// menu, F9) shown after each handshake or certificate rejection. The Find
+// bar (Edit > Find, Ctrl+F) sits under the transcript view. While Connect or Send is disabled its shortcut still says in the
 // status bar why nothing happens.
 //
 // Autosave and File > History are HistoryControl's; File > Open reads in the
@@ -64,6 +66,7 @@ public:
     ConnectionBar *connectionBar() const { return m_connection; }
     RequestEditor *requestEditor() const { return m_request; }
     TranscriptView *transcriptView() const { return m_view; }
+    FindBar *findBar() const { return m_find; }
     ConnectionSetup *connectionSetup() const { return m_setup; }
     TlsControl *tlsControl() const { return m_tls; }
     CertificatePanel *certificatePanel() const { return m_certificates; }
@@ -137,6 +140,7 @@ private:
     ConnectionBar *m_connection = nullptr;
     RequestEditor *m_request = nullptr;
     TranscriptView *m_view = nullptr;
+    FindBar *m_find = nullptr;
     QSplitter *m_splitter = nullptr;
     SessionStatus *m_status = nullptr;
     TransportStatus *m_transportStatus = nullptr;

@@ -2,126 +2,269 @@
 
 #include <memory>
 
+#include <QAbstractScrollArea>
+#include <QColor>
 #include <QElapsedTimer>
-#include <QPlainTextEdit>
-#include <QTextCharFormat>
+#include <QStringList>
 #include <QTimer>
 
 #include "transcript.h"
+#include "transcriptlayout.h"
 
 class QAction;
 class QLabel;
+class QToolButton;
 
-// A read-only, live view of one Transcript.
+// A read-only, live, virtualized view of one Transcript.
 //
-// Rendering is batched: entriesAppended only records that there is more to
-// show and arms two timers (Konsole-style: a short one restarted by every
-// burst, and a longer one that guarantees an update during a continuous
-// flood). When either fires, everything pending is rendered in one
-// QTextCursor edit block, at most every frame (~16 ms). One pass renders at
-// most maxCharsPerPass characters; the rest continues on the next turn of
-// the event loop (a zero-interval timer that appends do not restart), so a
-// huge backlog never freezes the event loop, drains even during a flood,
-// and is rendered at most once per turn.
+// Nothing holds the whole transcript: the view paints only the rows on
+// screen, which it asks of a TranscriptLayout (rows computed lazily from
+// Transcript::entry()/data()/read(), an index of bounded size; see there).
+// Rows are those of the text export (TranscriptText::entryLines): marker
+// (">" sent, "<" received, "*" event), escaped text, the time prefix when
+// timestamps are shown, a colour per kind. A line longer than
+// TranscriptLayout::maxRowBytes bytes continues on further rows marked
+// "<…" / ">…". In hex mode (setShowHex) data reads like `hexdump -C`.
 //
-// Each line carries the marker of TranscriptText (">" sent, "<" received,
-// "*" event) and a colour per kind, so it reads in colour and in monochrome.
-// Lines are exactly those of the text export (TranscriptIO::Format::Text)
-// without its header line: with timestamps shown, character for character;
-// without, the same lines minus the leading "[times] ". The view follows the
-// tail while scrolled to the bottom and stays still when the reader scrolled
-// up.
+// Batching: entriesAppended only records that there is more; two timers
+// (Konsole-style: a short one restarted by every burst and a longer one that
+// guarantees an update during a continuous flood) start a pass, which
+// indexes at most maxIndexBytesPerPass bytes of new data. A larger backlog
+// continues on the next turn of the event loop (a zero-interval timer that
+// appends do not restart), with the "Catching up" label over the bottom
+// right corner while behind. Repaints, scroll bar updates and accessibility
+// announcements happen at most once per repaintIntervalMs.
 //
-// While a pass ends with entries still to render (the view is behind the
-// data), a small label over the view's bottom right corner says so:
-// "Catching up: showing N of M entries…". It is hidden again by the pass
-// that renders the last pending entry, and by setTranscript().
+// Following: while the view is at the bottom it follows the tail. Scrolled
+// up, it stays still and a "New data below" button over the bottom edge
+// appears when rows arrive; clicking it (or scrolling to the end) follows
+// again.
 //
-// Lines are not wrapped unless setWrapLines(true): wrapping makes a large
-// transcript many times slower to lay out.
+// Painting: text is drawn with QPainter as plain text, left to right, on a
+// grid of the fixed font's character cells (a character wider than a cell
+// overlaps the next one); no rich text, no control characters ever reach
+// the screen (TranscriptText escapes them). Wrap Lines wraps each row at the
+// viewport width; the vertical scroll bar then still counts rows.
 //
-// The view provides its own actions for the windows' menus (Copy, Select
-// All, Show Timestamps, Wrap Lines); the checkable ones stay in step with
-// setShowTimestamps() and setWrapLines().
-class TranscriptView : public QPlainTextEdit
+// Selection: mouse drag, Shift+click, Shift+arrows/Page/Home/End, Select All.
+// Positions are (row, column) of the current mode's rows; switching modes or
+// timestamps clears the selection. Copy puts the selected text on the
+// clipboard with a cut long line joined again; at most maxCopyChars
+// characters: a larger selection copies its beginning and says so through
+// message().
+//
+// Accessibility: the view's QAccessibleTextInterface (int offsets) exposes a
+// window of rows around the visible ones (accessibleWindowRows before and
+// after), joined with "\n", which moves as the view scrolls; appended rows
+// are announced as QAccessibleTextInsertEvent at the repaint rate, not per
+// chunk. See docs/transcript-view.md.
+class TranscriptView : public QAbstractScrollArea
 {
     Q_OBJECT
 public:
     static constexpr int shortDelayMs = 16; // restarted by each burst
     static constexpr int longDelayMs = 50;  // upper bound while data keeps coming
-    static constexpr int maxCharsPerPass = 256 * 1024;
+    static constexpr int repaintIntervalMs = 16;
+    static constexpr qint64 maxIndexBytesPerPass = 8 * 1024 * 1024;
+    static constexpr qint64 maxCopyChars = 4 * 1024 * 1024;
+    static constexpr int accessibleWindowRows = 100;
+
+    struct TextPosition {
+        qint64 row = 0;
+        qsizetype column = 0;
+        friend bool operator==(const TextPosition &a, const TextPosition &b)
+        {
+            return a.row == b.row && a.column == b.column;
+        }
+        friend bool operator<(const TextPosition &a, const TextPosition &b)
+        {
+            return a.row < b.row || (a.row == b.row && a.column < b.column);
+        }
+    };
 
     explicit TranscriptView(QWidget *parent = nullptr);
     ~TranscriptView() override;
 
-    // Shows `transcript` (may be null: empty view). Renders its existing
+    // Shows `transcript` (may be null: empty view). Indexes its existing
     // entries batched, like new ones.
     void setTranscript(std::shared_ptr<Transcript> transcript);
     std::shared_ptr<Transcript> transcript() const { return m_transcript; }
 
-    // Re-renders everything with or without the times before each line, as
-    // the text export writes them: "[+0.013s 2026-11-25T17:04:32.136Z] ".
+    // The time before each line, as the text export writes it:
+    // "[+0.013s 2026-11-25T17:04:32.136Z] ".
     void setShowTimestamps(bool show);
     bool showTimestamps() const { return m_showTimestamps; }
     void setWrapLines(bool wrap); // off by default
-    bool wrapLines() const;
+    bool wrapLines() const { return m_wrap; }
+    // Hex rows instead of text; keeps the entry at the top in view.
+    void setShowHex(bool hex);
+    bool showHex() const { return m_mode == TranscriptLayout::Mode::Hex; }
+
+    bool isReadOnly() const { return true; } // nothing typed changes it
+
+    void setPlaceholderText(const QString &text);
+    QString placeholderText() const { return m_placeholder; }
 
     QAction *copyAction() const { return m_copyAction; }           // enabled while text is selected
     QAction *selectAllAction() const { return m_selectAllAction; }
     QAction *timestampsAction() const { return m_timestampsAction; } // checkable
     QAction *wrapAction() const { return m_wrapAction; }             // checkable
+    QAction *hexAction() const { return m_hexAction; }               // checkable, "Show as Hex"
 
     // Scrolls to and selects `length` bytes of `direction`'s stream starting
-    // at `offset` (a search match). False if that range is not shown.
+    // at `offset` (a search match). If those bytes are in the transcript but
+    // not indexed yet (the view is catching up), it is done as soon as they
+    // are, and the view stops following the tail meanwhile. False if the
+    // transcript does not hold them.
     bool showMatch(Transcript::Direction direction, qint64 offset, qint64 length);
 
-    // Renders every pending entry now (tests; before reading text()).
+    // Indexes every pending entry now and updates the scroll bars (tests).
     void flush();
     bool hasPending() const;
-    // Number of render passes so far (tests check the batching with it).
-    int renderCount() const { return m_renderCount; }
-    // Entries rendered so far from the current transcript.
-    qint64 renderedEntries() const { return m_renderedEntries; }
-    // The "Catching up" label; visible only while behind (see above).
+    int renderCount() const { return m_renderCount; } // passes so far
+    // Announcements of appended text so far (counted whether or not
+    // assistive technology is active; sent only when it is).
+    int announcementCount() const { return m_announcements; }
+    qint64 renderedEntries() const { return m_layout.indexedEntries(); }
     QLabel *backlogIndicator() const { return m_backlogLabel; }
+    QToolButton *newDataIndicator() const { return m_newDataButton; }
+    const TranscriptLayout &layout() const { return m_layout; }
+
+    // The rows of the current mode, as shown (with the time prefix when
+    // shown). allText() joins all of them with "\n": for small transcripts.
+    qint64 rowCount() const { return m_layout.rowCount(m_mode); }
+    QStringList rowTexts(qint64 first, qint64 count) const;
+    QString allText() const;
+    // The rows drawn by the last paint, whole (tests check what reaches the screen).
+    QStringList paintedRows() const { return m_paintedRows; }
+    qint64 firstVisibleRow() const { return m_top; }
+    QColor rowColor(qint64 row) const; // the colour of a row's text after its time
+    bool isFollowingTail() const { return m_follow; }
+    void scrollToRow(qint64 row);
+    void scrollToEnd(); // and follow the tail
+
+    // Selection.
+    bool hasSelection() const { return m_hasSelection && !(m_anchor == m_cursor); }
+    TextPosition selectionStart() const { return std::min(m_anchor, m_cursor); }
+    TextPosition selectionEnd() const { return std::max(m_anchor, m_cursor); }
+    void setSelection(TextPosition anchor, TextPosition cursor);
+    void clearSelection();
+    void selectAll();
+    // The selected text, at most maxCopyChars characters (*truncated says
+    // whether it was cut).
+    QString selectedText(bool *truncated = nullptr) const;
+    void copy();
+
+    // The accessibility window (see above): its first row and its text.
+    qint64 accessibleWindowFirstRow() const;
+    QString accessibleWindowText() const;
+    // Window offset <-> position; offsets past the window clamp to it.
+    TextPosition accessiblePosition(int offset) const;
+    int accessibleOffset(TextPosition position) const; // -1 outside the window
+    QRect cellRect(TextPosition position) const; // in viewport coordinates; empty if not shown
+    TextPosition positionAt(const QPoint &viewportPoint) const;
 
 Q_SIGNALS:
-    // After each render pass.
+    // After each indexing pass.
     void rendered();
+    // A message for the window's status bar (copy cut at maxCopyChars).
+    void message(const QString &text);
+    void selectionChanged();
 
 protected:
-    void changeEvent(QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
 
 private:
+    struct Painted { // one row as painted
+        qint64 row;
+        int y;
+        int lines;
+        qsizetype length;
+    };
+    QColor rowColor(const TranscriptLayout::Row &row) const;
     void onEntriesAppended();
     void renderPending();
-    void rerenderAll();
-    void updateFormats();
+    void stopTimers();
+    void refresh(); // scroll bars, follow, repaint, announce
+    void scheduleRefresh();
+    void updateScrollBars();
+    void updateColors();
     void updateBacklogIndicator();
-    void placeBacklogIndicator();
+    void updateNewDataIndicator();
+    void placeIndicators();
+    void setTop(qint64 row);
+    qint64 maxTop() const;
+    int visibleRows() const; // whole rows that fit
+    int wrapColumns() const;
+    int rowHeightLines(const QString &text) const;
+    qreal cellWidth() const;
+    void moveCursorBy(qint64 rows, qsizetype columns, bool extend);
+    void ensureVisible(qint64 row);
+    void announceAppended(qint64 oldRows);
+    void invalidateAccessibleWindow();
+    void resetView();
+    bool selectMatch(Transcript::Direction direction, qint64 offset, qint64 length);
 
     std::shared_ptr<Transcript> m_transcript;
     QMetaObject::Connection m_appendedConnection;
-    qint64 m_renderedEntries = 0;
+    TranscriptLayout m_layout;
+    TranscriptLayout::Mode m_mode = TranscriptLayout::Mode::Text;
     bool m_showTimestamps = false;
+    bool m_wrap = false;
+    bool m_follow = true;
+    bool m_newRowsBelow = false;
+    bool m_settingBars = false;
+    qint64 m_top = 0;
+    qint64 m_scale = 1; // rows per vertical scroll bar step (1 unless rows exceed an int)
+    qint64 m_announcedRows = 0;
+    int m_maxColumns = 0;
     int m_renderCount = 0;
+    int m_announcements = 0;
+    QString m_placeholder;
+    QStringList m_paintedRows;
+    QList<Painted> m_painted;
 
-    void stopTimers();
+    struct PendingMatch {
+        bool active = false;
+        Transcript::Direction direction = Transcript::Direction::Received;
+        qint64 offset = 0;
+        qint64 length = 0;
+    } m_pendingMatch;
+
+    bool m_hasSelection = false;
+    bool m_selecting = false;
+    TextPosition m_anchor;
+    TextPosition m_cursor;
+
+    mutable qint64 m_windowFirst = -1; // accessibility window cache
+    mutable QString m_windowText;
+    mutable QList<int> m_windowStarts;
 
     QTimer m_shortTimer;
     QTimer m_longTimer;
-    QTimer m_backlogTimer; // continues a capped pass; appends leave it alone
+    QTimer m_backlogTimer;
+    QTimer m_refreshTimer;
+    QElapsedTimer m_sinceRefresh;
 
     QLabel *m_backlogLabel = nullptr;
+    QToolButton *m_newDataButton = nullptr;
     QAction *m_copyAction = nullptr;
     QAction *m_selectAllAction = nullptr;
     QAction *m_timestampsAction = nullptr;
     QAction *m_wrapAction = nullptr;
+    QAction *m_hexAction = nullptr;
 
-    QTextCharFormat m_sentFormat;
-    QTextCharFormat m_receivedFormat;
-    QTextCharFormat m_eventFormat;
-    QTextCharFormat m_errorFormat; // events that report a failure
-    QTextCharFormat m_timeFormat;
+    QColor m_sentColor;
+    QColor m_receivedColor;
+    QColor m_eventColor;
+    QColor m_errorColor;
+    QColor m_timeColor;
 };

@@ -5,9 +5,11 @@
 #include <QMenuBar>
 #include <QStatusBar>
 #include <QStyle>
+#include <QVBoxLayout>
 
 #include "actionutil.h"
 #include "appsettings.h"
+#include "findbar.h"
 #include "messagestatusbar.h"
 #include "session.h"
 #include "transcript.h"
@@ -33,9 +35,16 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     if (settings) {
         m_view->setShowTimestamps(settings->showTimestamps());
         m_view->setWrapLines(settings->wrapLines());
+        m_view->setShowHex(settings->showHex());
     }
     m_view->setTranscript(m_transcript);
-    setCentralWidget(m_view);
+    m_find = new FindBar(m_view, this);
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_find);
+    setCentralWidget(central);
 
     QAction *saveAsAction = makeAction(this, tr("Save &As..."), QString(), QStringLiteral("document-save-as"),
                                        QStyle::SP_DialogSaveButton);
@@ -55,6 +64,8 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     connect(closeAction, &QAction::triggered, this, &QWidget::close);
 
     setStatusBar(new MessageStatusBar(this));
+    connect(m_view, &TranscriptView::message, statusBar(), [this](const QString &text) { statusBar()->showMessage(text); });
+    connect(m_find, &FindBar::statusMessage, statusBar(), &QStatusBar::showMessage);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_fileMenu = file;
@@ -65,10 +76,15 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_view->copyAction());
     edit->addAction(m_view->selectAllAction());
+    edit->addSeparator();
+    edit->addAction(m_find->findAction());
+    edit->addAction(m_find->findNextAction());
+    edit->addAction(m_find->findPreviousAction());
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_view->timestampsAction());
     view->addAction(m_view->wrapAction());
+    view->addAction(m_view->hexAction());
 
     for (QMenu *menu : {file, edit, view})
         menu->setToolTipsVisible(true);

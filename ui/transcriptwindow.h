@@ -6,6 +6,7 @@
 
 #include "transcriptfiles.h"
 
+class FindBar;
 class QAction;
 class QMenu;
 class Transcript;
@@ -14,8 +15,9 @@ class TranscriptView;
 // A read-only window over a transcript opened from a file: the same
 // TranscriptView as the main window (timestamps and wrapping as in the
 // settings, when given), File > Save As (export in another format) and
-// Close, Edit > Copy and Select All. It deletes itself when closed and never
-// keeps the application running on its own. Quit (Ctrl+Q) is the main
+// Close, Edit > Copy, Select All and Find (a FindBar under the view). It
+// deletes itself when closed and never keeps the application running on its
+// own. Quit (Ctrl+Q) is the main
 // window's action, given with setQuitAction(); Close (Ctrl+W) closes this
 // window only. MainWindow::openTranscript()
 // creates it.
@@ -28,6 +30,7 @@ public:
                      AppSettings *settings, QWidget *parent = nullptr);
 
     TranscriptView *view() const { return m_view; }
+    FindBar *findBar() const { return m_find; }
     std::shared_ptr<Transcript> transcript() const { return m_transcript; }
     QString filePath() const { return m_filePath; }
 
@@ -41,5 +44,6 @@ private:
     QString m_filePath;
     TranscriptFiles m_files;
     TranscriptView *m_view;
+    FindBar *m_find = nullptr;
     QMenu *m_fileMenu = nullptr;
 };

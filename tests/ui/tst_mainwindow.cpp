@@ -123,7 +123,7 @@ private:
     static QString viewText(MainWindow &window)
     {
         window.transcriptView()->flush();
-        return window.transcriptView()->toPlainText();
+        return window.transcriptView()->allText();
     }
     static QByteArray readAll(const QString &path)
     {
@@ -239,7 +239,7 @@ void MainWindowTest::typeConnectSendAndSeeTheReply()
     QTest::mouseClick(window->requestEditor()->sendButton(), Qt::LeftButton);
 
     QTRY_COMPARE(server.receivedSoFar(), QByteArray("hello\r\ntab\there"));
-    QTRY_VERIFY(window->transcriptView()->toPlainText().contains(QStringLiteral("< tab\\there")));
+    QTRY_VERIFY(window->transcriptView()->allText().contains(QStringLiteral("< tab\\there")));
     const QString text = viewText(*window);
     QVERIFY2(text.contains(QStringLiteral("> hello\\r\\n")), qPrintable(text));
     QVERIFY(text.contains(QStringLiteral("< hello\\r\\n")));
@@ -985,6 +985,8 @@ void MainWindowTest::settingsRememberedAcrossWindows()
                 action->setChecked(true);
             if (action->text() == QStringLiteral("&Wrap Lines"))
                 action->setChecked(true); // off by default
+            if (action->text() == QStringLiteral("Show as &Hex"))
+                action->setChecked(true); // off by default
         }
         window->resize(700, 500);
         QVERIFY(window->close()); // nothing unsaved: no question
@@ -1000,6 +1002,8 @@ void MainWindowTest::settingsRememberedAcrossWindows()
     QCOMPARE(window->requestEditor()->text(), QStringLiteral("de ad"));
     QVERIFY(window->transcriptView()->showTimestamps());
     QVERIFY(window->transcriptView()->wrapLines());
+    QVERIFY(window->transcriptView()->showHex());
+    QVERIFY(window->transcriptView()->hexAction()->isChecked());
     QCOMPARE(window->size(), QSize(700, 500));
     QVERIFY(m_dialogs->unsavedQuestions.isEmpty());
 }
@@ -1168,7 +1172,7 @@ void MainWindowTest::accessibleNamesAndInterfaces()
     QVERIFY(!byName.value(QStringLiteral("Disconnect"))->state().disabled);
 
     // The transcript reads out what was received.
-    QTRY_VERIFY(window->transcriptView()->toPlainText().contains(QStringLiteral("greetings")));
+    QTRY_VERIFY(window->transcriptView()->allText().contains(QStringLiteral("greetings")));
     QAccessibleTextInterface *transcript = byName.value(QStringLiteral("Transcript"))->textInterface();
     QVERIFY(transcript);
     const QString spoken = transcript->text(0, transcript->characterCount());
@@ -1188,7 +1192,7 @@ void MainWindowTest::everyControlHasNameAndTooltip()
     for (QWidget *w : widgets) {
         const bool control = qobject_cast<QAbstractButton *>(w) || qobject_cast<QComboBox *>(w)
             || qobject_cast<QAbstractSpinBox *>(w) || qobject_cast<QPlainTextEdit *>(w)
-            || qobject_cast<QLineEdit *>(w);
+            || qobject_cast<QLineEdit *>(w) || qobject_cast<TranscriptView *>(w);
         if (!control)
             continue;
         if (qobject_cast<QAbstractSpinBox *>(w->parentWidget()) || qobject_cast<QLineEdit *>(w->parentWidget()))
@@ -1470,7 +1474,6 @@ void MainWindowTest::wrapIsOffByDefault()
         QVERIFY(!m_settings->wrapLines());
         QVERIFY(!window->transcriptView()->wrapLines());
         QVERIFY(!window->transcriptView()->wrapAction()->isChecked());
-        QCOMPARE(window->transcriptView()->lineWrapMode(), QPlainTextEdit::NoWrap);
         window.reset();
         m_settings.reset();
     }

@@ -129,7 +129,7 @@ void TranscriptWindowTest::opensAGoodFile()
     QVERIFY(!window->transcript()->isModified());
 
     QTRY_VERIFY(!window->view()->hasPending());
-    const QString text = window->view()->toPlainText();
+    const QString text = window->view()->allText();
     QVERIFY(text.contains(QStringLiteral("> GET / HTTP/1.0\\r\\n")));
     QVERIFY(text.contains(QStringLiteral("< HTTP/1.0 200 OK\\r\\n")));
     QVERIFY(text.contains(QStringLiteral("* closed by peer")));
@@ -154,7 +154,7 @@ void TranscriptWindowTest::showsWhatTheTextExportWrites()
     QStringList expected = QString::fromUtf8(readAll(golden(QStringLiteral("txt")))).split(QLatin1Char('\n'));
     expected.removeFirst();                   // "# Socketeer transcript of ..."
     QCOMPARE(expected.takeLast(), QString()); // after the last newline
-    QCOMPARE(window->view()->toPlainText().split(QLatin1Char('\n')), expected);
+    QCOMPARE(window->view()->allText().split(QLatin1Char('\n')), expected);
 }
 
 void TranscriptWindowTest::damagedFileNamesTheLineAndOpensNothing_data()
@@ -198,7 +198,7 @@ void TranscriptWindowTest::mainWindowOpensIntoANewWindow()
     QVERIFY(opened->isVisible());
     QVERIFY(opened->isWindow());
     QVERIFY(!opened->testAttribute(Qt::WA_QuitOnClose));
-    QTRY_VERIFY(opened->view()->toPlainText().contains(QStringLiteral("HTTP/1.0 200 OK")));
+    QTRY_VERIFY(opened->view()->allText().contains(QStringLiteral("HTTP/1.0 200 OK")));
     QCOMPARE(dialogs.openDialogs, 1);
     QCOMPARE(dialogs.errors, QStringList());
     // The main window's own transcript is untouched.
@@ -261,10 +261,10 @@ void TranscriptWindowTest::isReadOnly()
     TranscriptWindow *window = open(*main, golden(QStringLiteral("jsonl")));
     QVERIFY(window);
     window->view()->flush();
-    const QString before = window->view()->toPlainText();
+    const QString before = window->view()->allText();
     window->view()->setFocus();
     QTest::keyClicks(window->view(), QStringLiteral("typed"));
-    QCOMPARE(window->view()->toPlainText(), before);
+    QCOMPARE(window->view()->allText(), before);
     QVERIFY(window->view()->isReadOnly());
 }
 
@@ -280,7 +280,13 @@ void TranscriptWindowTest::followsTheTimestampAndWrapSettings()
     QVERIFY(first->view()->timestampsAction()->isChecked());
     QVERIFY(first->view()->wrapAction()->isChecked());
     first->view()->flush();
-    QVERIFY(first->view()->toPlainText().startsWith(QStringLiteral("[+")));
+    QVERIFY(first->view()->allText().startsWith(QStringLiteral("[+")));
+    QVERIFY(!first->view()->showHex());
+    main->settings.setShowHex(true);
+    TranscriptWindow *hex = open(*main, golden(QStringLiteral("jsonl")));
+    QVERIFY(hex);
+    QVERIFY(hex->view()->showHex());
+    main->settings.setShowHex(false);
 
     // As changed in the main window since, without closing it.
     main->settings.setShowTimestamps(false);
@@ -317,11 +323,11 @@ void TranscriptWindowTest::editMenuCopiesAndSelectsAll()
 
     QVERIFY(!copy->isEnabled()); // nothing selected
     selectAll->trigger();
-    QCOMPARE(window->view()->textCursor().selectedText().size(), window->view()->toPlainText().size());
+    QCOMPARE(window->view()->selectedText().size(), window->view()->allText().size());
     QVERIFY(copy->isEnabled());
     QGuiApplication::clipboard()->clear();
     copy->trigger();
-    QCOMPARE(QGuiApplication::clipboard()->text(), window->view()->toPlainText());
+    QCOMPARE(QGuiApplication::clipboard()->text(), window->view()->allText());
 }
 
 void TranscriptWindowTest::saveAsTypedExtensionWins()

@@ -119,7 +119,7 @@ void TransportStatusTest::udpDatagramsWithTheirSource()
     QTRY_COMPARE_WITH_TIMEOUT(seen, (QList<QByteArray>{"one", "two"}), 30000); // one datagram per Send
     QTRY_COMPARE_WITH_TIMEOUT(window->session()->bytesReceived(), qint64(16), 30000);
     window->transcriptView()->flush();
-    const QString text = window->transcriptView()->toPlainText();
+    const QString text = window->transcriptView()->allText();
     const QString source = QStringLiteral("<(127.0.0.1:%1) ").arg(echo.localPort());
     QVERIFY2(text.contains(source + QStringLiteral("echo:one")), qPrintable(text));
     QVERIFY2(text.contains(source + QStringLiteral("echo:two")), qPrintable(text));

@@ -1,0 +1,126 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include "transcript.h"
+
+// The rows of a transcript as the window's view shows them, in text or hex,
+// computed lazily from Transcript::entry()/data()/read() with an index whose
+// memory is bounded however long the transcript grows.
+//
+// Rows never cross entries in text mode: each entry's data is cut after each
+// "\n" byte, and a line longer than maxRowBytes bytes is cut into
+// continuation rows of at most maxRowBytes bytes (a cut never splits a valid
+// UTF-8 sequence, so the rows' escaped texts joined equal the escaped line).
+// An event is one row. In hex mode a run of consecutive data entries of one
+// direction (datagrams excepted: each is its own run) is shown like
+// `hexdump -C` of that part of the stream: rows start at stream offsets that
+// are multiples of 16, except the first row of a run, which starts at the
+// run's first byte and is padded so that columns stay aligned.
+//
+// The index: one checkpoint every stride() entries holding the first text
+// row, first hex row and the bytes of each direction before that entry. When
+// the checkpoints exceed maxCheckpoints, every other one is dropped and the
+// stride doubles, so the index holds at most maxCheckpoints + 1 checkpoints.
+// Locating a row reads at most stride() entries from the nearest checkpoint
+// (their bytes sum to about total / maxCheckpoints). A small cache keeps the
+// row starts of recently read entries.
+//
+// Not thread-safe: use it on the transcript's thread.
+class TranscriptLayout
+{
+public:
+    enum class Mode { Text, Hex };
+
+    static constexpr qint64 maxRowBytes = 1024; // bytes of one text row at most
+    static constexpr qint64 hexRowBytes = 16;
+
+    struct Row {
+        qint64 entry = -1;          // the entry the row starts in
+        Transcript::Entry info;     // that entry
+        qint64 begin = 0;           // Text: byte offset in the entry; Hex: offset in the direction's stream
+        qint64 end = 0;             // exclusive, like begin
+        bool continuation = false;  // Text: continues the row before it (a cut long line)
+        bool isEvent() const { return info.kind == Transcript::Kind::Event; }
+    };
+
+    explicit TranscriptLayout(qsizetype maxCheckpoints = 4096);
+
+    // Forgets the index and starts over with `transcript` (may be null). The
+    // transcript must outlive its use here.
+    void setTranscript(const Transcript *transcript);
+    const Transcript *transcript() const { return m_transcript; }
+
+    // Indexes further entries until about `byteBudget` bytes of data were
+    // read (at least one entry if any is waiting). Returns the number of
+    // entries indexed by this call.
+    qint64 indexMore(qint64 byteBudget);
+    qint64 indexedEntries() const { return m_indexedEntries; }
+    bool isComplete() const;
+
+    // Rows of the indexed entries.
+    qint64 rowCount(Mode mode) const { return mode == Mode::Text ? m_textRows : m_hexRows; }
+
+    // Index size, for tests that check that it stays bounded.
+    qsizetype checkpointCount() const { return m_checkpoints.size(); }
+    qsizetype maxCheckpoints() const { return m_maxCheckpoints; }
+    qint64 stride() const { return m_stride; }
+    qint64 indexBytes() const;
+
+    // Up to `count` rows from row `first` (fewer at the end).
+    QList<Row> rows(Mode mode, qint64 first, qint64 count) const;
+    // The first row of indexed entry `entry`; -1 if it is not indexed.
+    qint64 firstRowOfEntry(Mode mode, qint64 entry) const;
+    // The row showing byte `offset` of `direction`'s stream and the column of
+    // that byte within the row's text; false if that byte is not indexed.
+    bool rowOfByte(Mode mode, Transcript::Direction direction, qint64 offset, bool withTimes, qint64 *row,
+                   qsizetype *column) const;
+
+    // What a row shows: head (time, marker, source) then body. A text row's
+    // body is the escaped bytes (TranscriptText::escape); an event's is its
+    // description; a hex row's is "OFFSET  hh hh ...  |ascii|".
+    QString head(Mode mode, const Row &row, bool withTimes) const;
+    QString body(Mode mode, const Row &row) const;
+    QString text(Mode mode, const Row &row, bool withTimes) const { return head(mode, row, withTimes) + body(mode, row); }
+
+private:
+    // The state of a walk over entries, before `entry`. A checkpoint is one.
+    struct Cursor {
+        qint64 entry = 0;
+        qint64 textRow = 0;
+        qint64 hexRow = 0;
+        qint64 before[2] = {0, 0}; // bytes of each direction in earlier entries
+        int openRun = -1;          // direction (0 sent, 1 received) of the hex run the previous entry is in
+    };
+
+    struct EntryRows {
+        QByteArray data;     // the entry's bytes
+        QList<qint64> starts; // byte offset of each text row
+    };
+    const EntryRows &textRows(qint64 entry) const;
+    qint64 textRowsOf(qint64 entry, const Transcript::Entry &info) const;
+    static qint64 hexRowsOf(const Transcript::Entry &info, bool runStart);
+    static qint64 hexRowStart(const Transcript::Entry &info, bool runStart, qint64 index);
+    static bool opensRun(const Transcript::Entry &info, const Cursor &cursor);
+    // Moves `cursor` past entry `info`; returns (via the pointers) its rows.
+    void step(Cursor &cursor, const Transcript::Entry &info, qint64 *textRows, qint64 *hexRows) const;
+    // The walk state at the start of the entry holding row `row` (or byte
+    // `offset` of a direction), from the nearest checkpoint.
+    Cursor cursorForRow(Mode mode, qint64 row) const;
+    qint64 hexRowEnd(qint64 entry, const Transcript::Entry &info, qint64 begin) const;
+
+    const Transcript *m_transcript = nullptr;
+    qsizetype m_maxCheckpoints;
+    qint64 m_stride = 1;
+    QList<Cursor> m_checkpoints;
+    qint64 m_indexedEntries = 0;
+    qint64 m_textRows = 0;
+    qint64 m_hexRows = 0;
+    Cursor m_end; // the walk's state after the last indexed entry
+
+    mutable QHash<qint64, EntryRows> m_cache; // recently read entries
+    mutable qint64 m_cacheBytes = 0;
+};

@@ -1,0 +1,247 @@
+// TranscriptLayout: rows like the text export, long lines cut lazily, hex
+// rows like hexdump -C, and an index that stays bounded.
+#include <QRandomGenerator>
+#include <QtTest>
+
+#include "transcript.h"
+#include "transcriptlayout.h"
+#include "transcripttext.h"
+
+using Direction = Transcript::Direction;
+using Mode = TranscriptLayout::Mode;
+
+class TranscriptLayoutTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void textRowsAreTheExportLines();
+    void longLineIsCutIntoContinuationRows();
+    void cutsNeverSplitUtf8();
+    void indexStaysBoundedAndAgrees();
+    void indexesInSteps();
+    void hexRowsLikeHexdump();
+    void hexRunsEndAtDirectionChangesAndDatagrams();
+    void rowOfByteFindsTheColumn();
+
+private:
+    static QStringList allText(const TranscriptLayout &layout, Mode mode, bool withTimes = false)
+    {
+        QStringList lines;
+        for (const TranscriptLayout::Row &row : layout.rows(mode, 0, layout.rowCount(mode)))
+            lines.append(layout.text(mode, row, withTimes));
+        return lines;
+    }
+    static void fill(Transcript &transcript, int entries, quint32 seed)
+    {
+        QRandomGenerator random(seed);
+        for (int i = 0; i < entries; ++i) {
+            if (random.bounded(10) == 0) {
+                transcript.appendEvent(TranscriptEvent::error(), QStringLiteral("event %1").arg(i));
+                continue;
+            }
+            QByteArray bytes;
+            const int lines = int(random.bounded(4));
+            for (int l = 0; l < lines; ++l)
+                bytes += QByteArray(int(random.bounded(40)), char('a' + l)) + '\n';
+            bytes += QByteArray(int(random.bounded(3000)), 'z');
+            if (bytes.isEmpty())
+                bytes = "x";
+            transcript.appendData(random.bounded(2) ? Direction::Sent : Direction::Received, bytes);
+        }
+    }
+};
+
+void TranscriptLayoutTest::textRowsAreTheExportLines()
+{
+    Transcript transcript;
+    transcript.start();
+    transcript.appendEvent(TranscriptEvent::connected(), QStringLiteral("127.0.0.1:7"));
+    transcript.appendData(Direction::Sent, "GET / HTTP/1.0\r\n\r\n");
+    transcript.appendData(Direction::Received, QByteArray("caf\xc3\xa9\x00\xff\nlast", 12), QStringLiteral("[::1]:53"));
+    transcript.appendEvent(TranscriptEvent::error(), QStringLiteral("two\nlines"));
+    QStringList expected;
+    for (qint64 i = 0; i < transcript.entryCount(); ++i)
+        expected += TranscriptText::entryLines(transcript.entry(i), transcript.data(i), true);
+
+    TranscriptLayout layout;
+    layout.setTranscript(&transcript);
+    QCOMPARE(layout.indexMore(1 << 20), transcript.entryCount());
+    QVERIFY(layout.isComplete());
+    QCOMPARE(layout.rowCount(Mode::Text), expected.size());
+    QCOMPARE(allText(layout, Mode::Text, true), expected);
+    QCOMPARE(layout.firstRowOfEntry(Mode::Text, 3), 5);
+}
+
+void TranscriptLayoutTest::longLineIsCutIntoContinuationRows()
+{
+    Transcript transcript;
+    QByteArray line;
+    while (line.size() < Transcript::maxChunkSize)
+        line += "0123456789\x01";
+    line.truncate(Transcript::maxChunkSize);
+    transcript.appendData(Direction::Received, line);
+    TranscriptLayout layout;
+    layout.setTranscript(&transcript);
+    layout.indexMore(1 << 20);
+    const qint64 rows = layout.rowCount(Mode::Text);
+    QCOMPARE(rows, Transcript::maxChunkSize / TranscriptLayout::maxRowBytes);
+    QString joined;
+    const QList<TranscriptLayout::Row> all = layout.rows(Mode::Text, 0, rows);
+    for (const TranscriptLayout::Row &row : all) {
+        QCOMPARE(row.continuation, row.begin > 0);
+        QVERIFY(row.end - row.begin <= TranscriptLayout::maxRowBytes);
+        joined += layout.body(Mode::Text, row);
+    }
+    QCOMPARE(joined, TranscriptText::escape(line));
+    QVERIFY(layout.head(Mode::Text, all.at(1), false).startsWith(QStringLiteral("<\u2026")));
+}
+
+void TranscriptLayoutTest::cutsNeverSplitUtf8()
+{
+    // Three-byte characters and stray continuation bytes at every phase.
+    for (int phase = 0; phase < 4; ++phase) {
+        Transcript transcript;
+        QByteArray bytes(phase, 'a');
+        while (bytes.size() < 5000)
+            bytes += (bytes.size() / 700) % 2 ? QByteArray("\xe2\x82\xac") : QByteArray("\x80\xbf\xbf\xbf\xbf");
+        transcript.appendData(Direction::Sent, bytes);
+        TranscriptLayout layout;
+        layout.setTranscript(&transcript);
+        layout.indexMore(1 << 20);
+        QString joined;
+        for (const TranscriptLayout::Row &row : layout.rows(Mode::Text, 0, layout.rowCount(Mode::Text)))
+            joined += layout.body(Mode::Text, row);
+        QCOMPARE(joined, TranscriptText::escape(bytes));
+    }
+}
+
+void TranscriptLayoutTest::indexStaysBoundedAndAgrees()
+{
+    Transcript transcript;
+    TranscriptLayout bounded(16);
+    TranscriptLayout full(1 << 20);
+    bounded.setTranscript(&transcript);
+    full.setTranscript(&transcript);
+    qsizetype largest = 0;
+    for (int round = 0; round < 8; ++round) {
+        fill(transcript, 500, quint32(round));
+        bounded.indexMore(1LL << 40);
+        full.indexMore(1LL << 40);
+        largest = std::max(largest, bounded.checkpointCount());
+        QVERIFY(bounded.checkpointCount() <= 17);
+    }
+    QCOMPARE(bounded.stride(), 256); // 4000 entries, at most 16 checkpoints
+    QCOMPARE(full.stride(), 1);
+    QVERIFY(bounded.indexBytes() < 2048);
+    QCOMPARE(bounded.rowCount(Mode::Text), full.rowCount(Mode::Text));
+    QCOMPARE(bounded.rowCount(Mode::Hex), full.rowCount(Mode::Hex));
+    QRandomGenerator random(42);
+    for (Mode mode : {Mode::Text, Mode::Hex}) {
+        for (int i = 0; i < 50; ++i) {
+            const qint64 first = qint64(random.bounded(quint32(full.rowCount(mode))));
+            const QList<TranscriptLayout::Row> a = bounded.rows(mode, first, 40);
+            const QList<TranscriptLayout::Row> b = full.rows(mode, first, 40);
+            QCOMPARE(a.size(), b.size());
+            for (qsizetype k = 0; k < a.size(); ++k) {
+                QCOMPARE(a.at(k).entry, b.at(k).entry);
+                QCOMPARE(a.at(k).begin, b.at(k).begin);
+                QCOMPARE(bounded.text(mode, a.at(k), false), full.text(mode, b.at(k), false));
+            }
+            const qint64 entry = qint64(random.bounded(quint32(transcript.entryCount())));
+            QCOMPARE(bounded.firstRowOfEntry(mode, entry), full.firstRowOfEntry(mode, entry));
+        }
+    }
+}
+
+void TranscriptLayoutTest::indexesInSteps()
+{
+    Transcript transcript;
+    fill(transcript, 300, 7);
+    TranscriptLayout whole;
+    whole.setTranscript(&transcript);
+    whole.indexMore(1LL << 40);
+    TranscriptLayout steps;
+    steps.setTranscript(&transcript);
+    int calls = 0;
+    while (!steps.isComplete()) {
+        QVERIFY(steps.indexMore(10000) >= 1);
+        ++calls;
+    }
+    QVERIFY(calls > 10);
+    QCOMPARE(steps.rowCount(Mode::Text), whole.rowCount(Mode::Text));
+    QCOMPARE(allText(steps, Mode::Hex), allText(whole, Mode::Hex));
+}
+
+void TranscriptLayoutTest::hexRowsLikeHexdump()
+{
+    Transcript transcript;
+    transcript.appendData(Direction::Received, "Hello World\n");
+    transcript.appendData(Direction::Received, "0123456789abcdefXYZ"); // same run: continues the row
+    TranscriptLayout layout;
+    layout.setTranscript(&transcript);
+    layout.indexMore(1 << 20);
+    const QStringList expected = {
+        QStringLiteral("< 00000000  48 65 6c 6c 6f 20 57 6f  72 6c 64 0a 30 31 32 33  |Hello World.0123|"),
+        QStringLiteral("< 00000010  34 35 36 37 38 39 61 62  63 64 65 66 58 59 5a     |456789abcdefXYZ|"),
+    };
+    QCOMPARE(allText(layout, Mode::Hex), expected);
+    QCOMPARE(layout.firstRowOfEntry(Mode::Hex, 1), 1);
+}
+
+void TranscriptLayoutTest::hexRunsEndAtDirectionChangesAndDatagrams()
+{
+    Transcript transcript;
+    transcript.appendData(Direction::Sent, "abc");
+    transcript.appendData(Direction::Received, "0123456789");
+    transcript.appendData(Direction::Sent, "defghijklmnopq"); // sent stream offset 3: a padded first row
+    transcript.appendEvent(TranscriptEvent::closedByPeer());
+    transcript.appendData(Direction::Received, "xy", QStringLiteral("127.0.0.1:9"));
+    transcript.appendData(Direction::Received, "zz", QStringLiteral("127.0.0.1:9"));
+    TranscriptLayout layout;
+    layout.setTranscript(&transcript);
+    layout.indexMore(1 << 20);
+    const QStringList expected = {
+        QStringLiteral("> 00000000  61 62 63                                          |abc|"),
+        QStringLiteral("< 00000000  30 31 32 33 34 35 36 37  38 39                    |0123456789|"),
+        QStringLiteral("> 00000000           64 65 66 67 68  69 6a 6b 6c 6d 6e 6f 70  |   defghijklmnop|"),
+        QStringLiteral("> 00000010  71                                                |q|"),
+        QStringLiteral("* closed by peer"),
+    };
+    const QStringList actual = allText(layout, Mode::Hex);
+    QCOMPARE(actual.size(), 7);
+    QCOMPARE(actual.mid(0, 5), expected.mid(0, 5));
+    // Datagrams: each its own run, at its own offset.
+    QVERIFY2(actual.at(5).startsWith(QStringLiteral("<(127.0.0.1:9) 00000000  ")), qPrintable(actual.at(5)));
+    QCOMPARE(actual.at(5), QStringLiteral("<(127.0.0.1:9) 00000000                                 78 79              |          xy|"));
+    QCOMPARE(actual.at(6), QStringLiteral("<(127.0.0.1:9) 00000000                                       7a 7a        |            zz|"));
+}
+
+void TranscriptLayoutTest::rowOfByteFindsTheColumn()
+{
+    Transcript transcript;
+    fill(transcript, 400, 3);
+    transcript.appendData(Direction::Received, "needle in a\nhaystack\x01needle");
+    TranscriptLayout layout(8);
+    layout.setTranscript(&transcript);
+    layout.indexMore(1LL << 40);
+    const qint64 total = transcript.totalBytes(Direction::Received);
+    const qint64 offset = total - 6; // the last "needle"
+    for (bool withTimes : {false, true}) {
+        qint64 row = -1;
+        qsizetype column = -1;
+        QVERIFY(layout.rowOfByte(Mode::Text, Direction::Received, offset, withTimes, &row, &column));
+        QCOMPARE(row, layout.rowCount(Mode::Text) - 1);
+        const QString text = layout.text(Mode::Text, layout.rows(Mode::Text, row, 1).first(), withTimes);
+        QCOMPARE(text.mid(column), QStringLiteral("needle"));
+        QVERIFY(layout.rowOfByte(Mode::Hex, Direction::Received, offset, withTimes, &row, &column));
+        const QString hex = layout.text(Mode::Hex, layout.rows(Mode::Hex, row, 1).first(), withTimes);
+        QCOMPARE(hex.mid(column, 2), QStringLiteral("6e")); // 'n'
+    }
+    qint64 row = 0;
+    qsizetype column = 0;
+    QVERIFY(!layout.rowOfByte(Mode::Text, Direction::Received, total, false, &row, &column));
+}
+
+QTEST_GUILESS_MAIN(TranscriptLayoutTest)
+#include "tst_transcriptlayout.moc"
