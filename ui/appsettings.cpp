@@ -262,6 +262,8 @@ QStringList AppSettings::announcedRecoveries() const
 void AppSettings::setAnnouncedRecoveries(const QStringList &ids)
 {
     m_settings->setValue(keyAnnouncedRecoveries, ids);
+}
+
 bool AppSettings::showHex() const
 {
     return m_settings->value(keyHex, false).toBool();
