@@ -275,7 +275,7 @@ void HistoryControlTest::dialogListsOpensAndDeletes()
     QVERIFY(reopened->accessibleName().contains(QStringLiteral("first.example:21")));
     QCOMPARE(reopened->transcript()->read(Transcript::Direction::Received, 0, 100),
              QByteArray("first transcript\n"));
-    QTRY_VERIFY(reopened->view()->toPlainText().contains(QStringLiteral("first transcript")));
+    QTRY_VERIFY(reopened->view()->allText().contains(QStringLiteral("first transcript")));
     QCOMPARE(main->dialogs.errors, QStringList());
 
     // Delete the other one, after saying yes.
