@@ -718,7 +718,7 @@ QString ReadError::toString() const
     return line > 0 ? tr("line %1: %2").arg(line).arg(message) : message;
 }
 
-bool readJsonl(QIODevice *device, Transcript *into, ReadError *error)
+bool readJsonl(QIODevice *device, Transcript *into, ReadError *error, const ReadProgress &progress)
 {
     // Far above the longest line Socketeer writes (a 64 KiB chunk in base64),
     // so that a damaged file cannot make us hold gigabytes for one line.
@@ -733,14 +733,28 @@ bool readJsonl(QIODevice *device, Transcript *into, ReadError *error)
             *error = ReadError{line, message};
         return false;
     };
+    constexpr qint64 progressStep = 256 * 1024;
+    const auto cancelled = [error] {
+        if (error)
+            *error = ReadError{0, tr("cancelled"), true};
+        return false;
+    };
     JsonlReader reader(into);
     int lineNumber = 0;
     int firstBlankLine = 0; // blank lines are allowed at the end only
+    qint64 consumed = 0;
+    qint64 nextProgress = progressStep;
     while (!device->atEnd()) {
+        if (progress && consumed >= nextProgress) {
+            nextProgress = consumed + progressStep;
+            if (!progress(consumed))
+                return cancelled();
+        }
         // Reads past the limit (readLine stops one byte short of its argument),
         // to tell "too long" from "just fits".
         const QByteArray line = device->readLine(maxLineLength + 2);
         ++lineNumber;
+        consumed += line.size();
         if (line.isEmpty())
             return fail(lineNumber, tr("read error: %1").arg(device->errorString()));
         if (line.size() > maxLineLength)
@@ -758,11 +772,13 @@ bool readJsonl(QIODevice *device, Transcript *into, ReadError *error)
     }
     if (!reader.hasHeader())
         return fail(1, tr("empty file: a transcript starts with a \"header\" line"));
+    if (progress && !progress(consumed))
+        return cancelled();
     into->setModified(false);
     return true;
 }
 
-bool open(const QString &path, Transcript *into, ReadError *error)
+bool open(const QString &path, Transcript *into, ReadError *error, const ReadProgress &progress)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -770,7 +786,7 @@ bool open(const QString &path, Transcript *into, ReadError *error)
             *error = ReadError{0, tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), file.errorString())};
         return false;
     }
-    return readJsonl(&file, into, error);
+    return readJsonl(&file, into, error, progress);
 }
 
 } // namespace TranscriptIO

@@ -62,15 +62,25 @@ bool save(const Transcript &transcript, Format format, const QString &path, QStr
 struct ReadError {
     int line = 0; // 1-based line of the file where reading failed; 0 if none
     QString message;
+    bool cancelled = false; // the progress callback asked to stop; not damage
     QString toString() const; // "line N: message" (or the message alone)
 };
+
+// Called while reading, from the reading thread, with the bytes of the
+// device consumed so far (at most every 256 KiB and once at the end).
+// Returning false cancels: the read then fails with ReadError::cancelled.
+using ReadProgress = std::function<bool(qint64 bytesRead)>;
 
 // Reads a JSONL transcript into `into`, which must be empty, one line at a
 // time. On any damage it returns false with the line number, and `into` must
 // be discarded: a damaged file is never shown partially. For forward
 // compatibility, unknown fields and lines of an unknown "type" are ignored;
 // blank lines are tolerated at the end only. On success isModified() is false.
-bool readJsonl(QIODevice *device, Transcript *into, ReadError *error);
-bool open(const QString &path, Transcript *into, ReadError *error);
+//
+// Thread: may run on any thread, provided `into` lives on (or has no
+// affinity beyond) that thread while reading; `progress`, if set, is called
+// on that thread.
+bool readJsonl(QIODevice *device, Transcript *into, ReadError *error, const ReadProgress &progress = {});
+bool open(const QString &path, Transcript *into, ReadError *error, const ReadProgress &progress = {});
 
 } // namespace TranscriptIO

@@ -23,6 +23,10 @@ const QString keyWindowState = QStringLiteral("window/state");
 const QString keySplitter = QStringLiteral("window/splitter");
 const QString keyLastDirectory = QStringLiteral("files/lastDirectory");
 const QString keyLastSaveFormat = QStringLiteral("files/lastSaveFormat");
+const QString keyAutosave = QStringLiteral("history/autosave");
+const QString keyHistoryMaxCount = QStringLiteral("history/maxSessions");
+const QString keyHistoryMaxBytes = QStringLiteral("history/maxBytes");
+const QString keyAnnouncedRecoveries = QStringLiteral("history/announcedRecoveries");
 const QString keyTransport = QStringLiteral("options/transport");
 const QString keyFamily = QStringLiteral("options/family");
 const QString keyBind = QStringLiteral("options/bind");
@@ -219,6 +223,45 @@ bool AppSettings::wrapLines() const
 void AppSettings::setWrapLines(bool wrap)
 {
     m_settings->setValue(keyWrap, wrap);
+}
+
+bool AppSettings::autosave() const
+{
+    return m_settings->value(keyAutosave, true).toBool();
+}
+
+void AppSettings::setAutosave(bool on)
+{
+    m_settings->setValue(keyAutosave, on);
+}
+
+TranscriptHistory::Limits AppSettings::historyLimits() const
+{
+    constexpr qint64 minBytes = 1024 * 1024;
+    const TranscriptHistory::Limits defaults;
+    TranscriptHistory::Limits limits;
+    bool ok = false;
+    const qint64 count = m_settings->value(keyHistoryMaxCount, defaults.maxCount).toLongLong(&ok);
+    limits.maxCount = ok ? int(qBound(qint64(1), count, qint64(1000000))) : defaults.maxCount;
+    const qint64 bytes = m_settings->value(keyHistoryMaxBytes, defaults.maxBytes).toLongLong(&ok);
+    limits.maxBytes = ok ? qMax(minBytes, bytes) : defaults.maxBytes;
+    return limits;
+}
+
+void AppSettings::setHistoryLimits(const TranscriptHistory::Limits &limits)
+{
+    m_settings->setValue(keyHistoryMaxCount, limits.maxCount);
+    m_settings->setValue(keyHistoryMaxBytes, limits.maxBytes);
+}
+
+QStringList AppSettings::announcedRecoveries() const
+{
+    return m_settings->value(keyAnnouncedRecoveries).toStringList();
+}
+
+void AppSettings::setAnnouncedRecoveries(const QStringList &ids)
+{
+    m_settings->setValue(keyAnnouncedRecoveries, ids);
 }
 
 bool AppSettings::showHex() const

@@ -11,6 +11,7 @@
 
 #include "connectionoptions.h"
 #include "requestcodec.h"
+#include "transcripthistory.h"
 #include "transcriptio.h"
 
 class QSettings;
@@ -88,6 +89,20 @@ public:
     // Format of the last transcript saved; nullopt when unset or unknown.
     std::optional<TranscriptIO::Format> lastSaveFormat() const;
     void setLastSaveFormat(TranscriptIO::Format format);
+
+    // Autosave: every session's transcript is kept in the history
+    // (TranscriptHistory); on when unset.
+    bool autosave() const;
+    void setAutosave(bool on);
+    // The history's retention limits; TranscriptHistory::Limits() (50
+    // sessions, 2 GiB) when unset. Values below 1 session or 1 MiB are
+    // raised to those minimums.
+    TranscriptHistory::Limits historyLimits() const;
+    void setHistoryLimits(const TranscriptHistory::Limits &limits);
+    // Ids of recovered stores already announced at start, so that each
+    // recovery is announced once.
+    QStringList announcedRecoveries() const;
+    void setAnnouncedRecoveries(const QStringList &ids);
 
     // Transport, addresses, proxy and TLS for the window's connections.
     // Never holds secrets or pins: the setter stores

@@ -38,6 +38,12 @@ public:
     // "The transcript has unsaved data: <question>" with Save, Discard, Cancel.
     virtual UnsavedAnswer askUnsaved(QWidget *parent, const QString &question) = 0;
 
+    // A yes/no question about something that cannot be undone (deleting
+    // kept transcripts): `question`, with `acceptText` on the button that
+    // goes on. True when the person accepted; the default answer is no.
+    virtual bool confirm(QWidget *parent, const QString &title, const QString &question,
+                         const QString &acceptText) = 0;
+
     // Reports a failure that needs acknowledging (save or open failed).
     virtual void showError(QWidget *parent, const QString &title, const QString &message) = 0;
 

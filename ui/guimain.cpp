@@ -10,6 +10,7 @@
 #include "connectionbar.h"
 #include "demoserver.h"
 #include "eventloopprobe.h"
+#include "historycontrol.h"
 #include "mainwindow.h"
 #include "session.h"
 #include "standarddialogs.h"
@@ -64,6 +65,7 @@ int runWindow(int &argc, char **argv, const CommandLineOptions &options, bool de
     }
 
     window.show();
+    window.historyControl()->start(); // retention, then the crash notice
     automation.start();
     const int status = QApplication::exec();
     return automationExit >= 0 ? automationExit : status;

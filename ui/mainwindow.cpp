@@ -25,6 +25,7 @@
 #include "connectionbar.h"
 #include "connectionsetup.h"
 #include "dialogs.h"
+#include "historycontrol.h"
 #include "findbar.h"
 #include "messagestatusbar.h"
 #include "recordingstatus.h"
@@ -34,6 +35,7 @@
 #include "tlscontrol.h"
 #include "trafficstatus.h"
 #include "transcript.h"
+#include "transcriptopener.h"
 #include "transcriptview.h"
 #include "transcriptwindow.h"
 #include "transportstatus.h"
@@ -116,6 +118,9 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
     addDockWidget(Qt::RightDockWidgetArea, m_certificateDock);
     m_certificateDock->hide(); // until the first handshake
     m_tls = new TlsControl(&m_session, settings, dialogs, m_certificates, this);
+    m_history = new HistoryControl(settings, dialogs, this);
+    m_session.setTranscriptFactory(m_history->transcriptFactory());
+    m_opener = new TranscriptOpener(statusBar(), this);
 
     createActions();
     createMenus();
@@ -161,6 +166,7 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_openAction);
     file->addAction(m_saveAction);
+    file->addAction(m_history->historyAction());
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -234,6 +240,32 @@ void MainWindow::connectParts()
 
     connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
     connect(&m_session, &Session::transcriptStarted, this, &MainWindow::onTranscriptStarted);
+
+    connect(&m_session, &Session::finished, m_history, &HistoryControl::sessionFinished);
+    connect(m_history, &HistoryControl::transcriptOpened, this,
+            [this](std::shared_ptr<Transcript> transcript, const QString &path) {
+                const QString name = HistoryControl::describe(*transcript);
+                TranscriptWindow *window = showTranscriptWindow(std::move(transcript), path);
+                window->setWindowTitle(tr("%1 (history, read-only) \u2014 Socketeer").arg(name));
+                window->setAccessibleName(tr("Transcript %1").arg(name));
+            });
+    connect(m_history, &HistoryControl::message, this, [this](const QString &text, bool isError) {
+        if (isError)
+            showError(text);
+        else
+            showMessage(text, 10000);
+    });
+    connect(m_opener, &TranscriptOpener::opened, this,
+            [this](std::shared_ptr<Transcript> transcript, const QString &path) {
+                m_files.rememberDirectory(path);
+                showTranscriptWindow(std::move(transcript), path);
+            });
+    connect(m_opener, &TranscriptOpener::failed, this, [this](const QString &, const QString &message) {
+        m_dialogs->showError(this, tr("Open Transcript"), message);
+    });
+    connect(m_opener, &TranscriptOpener::cancelled, this, [this](const QString &path) {
+        showMessage(tr("Opening %1 cancelled.").arg(QDir::toNativeSeparators(path)), 5000);
+    });
 
     connect(m_tls, &TlsControl::panelUpdated, this, [this] {
         if (m_certificateDock->isHidden()) {
@@ -326,7 +358,7 @@ bool MainWindow::connectToHost()
         showError(m_session.isActive() ? tr("Already connected; disconnect first.") : tr("Enter a host to connect to."));
         return false;
     }
-    if (!m_files.maybeSave(this, m_transcript, tr("Save it before connecting again?")))
+    if (!maybeSave(tr("Save it before connecting again?")))
         return false;
     const QString host = m_connection->host();
     const quint16 port = m_connection->port();
@@ -409,12 +441,19 @@ bool MainWindow::saveTranscript()
     return m_files.saveAs(this, m_transcript).has_value();
 }
 
-TranscriptWindow *MainWindow::openTranscript()
+bool MainWindow::openTranscript()
 {
-    QString path;
-    std::shared_ptr<Transcript> transcript = m_files.open(this, &path);
-    if (!transcript)
-        return nullptr;
+    if (m_opener->isBusy()) {
+        showError(tr("Still opening %1: wait for it or cancel it first.")
+                      .arg(QDir::toNativeSeparators(m_opener->path())));
+        return false;
+    }
+    const QString path = m_files.chooseFileToOpen(this);
+    return !path.isEmpty() && m_opener->open(path);
+}
+
+TranscriptWindow *MainWindow::showTranscriptWindow(std::shared_ptr<Transcript> transcript, const QString &path)
+{
     auto *window = new TranscriptWindow(std::move(transcript), path, m_dialogs, m_settings, this);
     window->setQuitAction(m_quitAction); // quits through this window: it asks about unsaved data
     window->show();
@@ -428,7 +467,7 @@ bool MainWindow::clearTranscript()
         showMessage(tr("Disconnect before clearing the transcript."));
         return false;
     }
-    if (!m_files.maybeSave(this, m_transcript, tr("Save it before clearing?")))
+    if (!maybeSave(tr("Save it before clearing?")))
         return false;
     disconnect(m_modifiedConnection);
     disconnect(m_appendedConnection);
@@ -485,7 +524,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         ? tr("The connection to %1 is open and will be closed. Save the transcript before quitting?")
               .arg(Session::formatEndpoint(m_session.host(), m_session.port()))
         : tr("Save it before quitting?");
-    if (!m_skipUnsavedPrompt && !m_files.maybeSave(this, m_transcript, question, endConnection)) {
+    if (!m_skipUnsavedPrompt && !maybeSave(question, endConnection)) {
         event->ignore();
         return;
     }
@@ -520,7 +559,8 @@ void MainWindow::onTranscriptStarted(std::shared_ptr<Transcript> transcript)
         // The title's unsaved mark waits for the first data (events alone are
         // not worth saving); after that, appends cost nothing here.
         m_appendedConnection = connect(m_transcript.get(), &Transcript::entriesAppended, this, [this] {
-            if (!isWindowModified() && m_transcript && m_transcript->hasData() && m_transcript->isModified())
+            if (!isWindowModified() && m_transcript && m_transcript->hasData() && m_transcript->isModified()
+                && !m_history->isAutosaved(m_transcript))
                 setWindowModified(true);
         });
     }
@@ -544,5 +584,12 @@ void MainWindow::updateTitle()
     }
     const QString peer = Session::formatEndpoint(m_transcript->host(), m_transcript->port());
     setWindowTitle(tr("%1[*] \u2014 Socketeer").arg(peer));
-    setWindowModified(m_transcript->hasData() && m_transcript->isModified());
+    setWindowModified(m_transcript->hasData() && m_transcript->isModified() && !m_history->isAutosaved(m_transcript));
+}
+
+bool MainWindow::maybeSave(const QString &question, const std::function<void()> &answered)
+{
+    if (m_history->isAutosaved(m_transcript))
+        return true; // on disk already, and kept
+    return m_files.maybeSave(this, m_transcript, question, answered);
 }

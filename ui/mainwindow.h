@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include <QMainWindow>
@@ -13,6 +14,7 @@ class CertificatePanel;
 class ConnectionBar;
 class ConnectionSetup;
 class Dialogs;
+class HistoryControl;
 class FindBar;
 class QAction;
 class QDockWidget;
@@ -23,6 +25,7 @@ class SessionStatus;
 class TlsControl;
 class TrafficStatus;
 class Transcript;
+class TranscriptOpener;
 class TranscriptView;
 class TranscriptWindow;
 class TransportStatus;
@@ -44,6 +47,12 @@ class TransportStatus;
 // menu, F9) shown after each handshake or certificate rejection. The Find
 // bar (Edit > Find, Ctrl+F) sits under the transcript view. While Connect or Send is disabled its shortcut still says in the
 // status bar why nothing happens.
+//
+// Autosave and File > History are HistoryControl's; File > Open reads in the
+// background (TranscriptOpener). A transcript recorded with autosave on is
+// kept on disk as it arrives, so the window never asks to save it (no
+// unsaved mark, no "Save changes?" on quit, reconnect or clear); with
+// autosave off it asks as before.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -67,6 +76,8 @@ public:
     TranscriptFiles *transcriptFiles() { return &m_files; }
     SaveStatus *saveStatus() const { return m_saveStatus; }
     TrafficStatus *trafficStatus() const { return m_trafficStatus; }
+    HistoryControl *historyControl() const { return m_history; }
+    TranscriptOpener *transcriptOpener() const { return m_opener; }
 
     // The transport, TLS, proxy... of the next connections (e.g. from the
     // command line); saved with the settings, without secrets.
@@ -87,7 +98,12 @@ public:
     // Starts saving in the background (see TranscriptFiles::saveAs()); true
     // when a save started.
     bool saveTranscript();
-    TranscriptWindow *openTranscript();
+    // Asks for a file, then reads it in the background; the window follows
+    // through transcriptWindowOpened(), a failure through Dialogs. False
+    // when nothing was started (cancelled, or a file is being read).
+    bool openTranscript();
+    // A read-only window over `transcript` (from a file or the history).
+    TranscriptWindow *showTranscriptWindow(std::shared_ptr<Transcript> transcript, const QString &path);
     bool clearTranscript(); // asks first if unsaved
     void showAbout();
 
@@ -117,6 +133,8 @@ private:
     void onTranscriptStarted(std::shared_ptr<Transcript> transcript);
     void updateActions();
     void updateTitle();
+    // TranscriptFiles::maybeSave, except for an autosaved transcript.
+    bool maybeSave(const QString &question, const std::function<void()> &answered = {});
 
     AppSettings *m_settings;
     Dialogs *m_dialogs;
@@ -137,6 +155,8 @@ private:
     TransportStatus *m_transportStatus = nullptr;
     ConnectionSetup *m_setup = nullptr;
     TlsControl *m_tls = nullptr;
+    HistoryControl *m_history = nullptr;
+    TranscriptOpener *m_opener = nullptr;
     CertificatePanel *m_certificates = nullptr;
     QDockWidget *m_certificateDock = nullptr;
 

@@ -4,6 +4,7 @@
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPushButton>
 
 #include "certificaterejecteddialog.h"
 
@@ -42,6 +43,19 @@ Dialogs::UnsavedAnswer StandardDialogs::askUnsaved(QWidget *parent, const QStrin
     default:
         return UnsavedAnswer::Cancel;
     }
+}
+
+bool StandardDialogs::confirm(QWidget *parent, const QString &title, const QString &question,
+                              const QString &acceptText)
+{
+    QMessageBox box(QMessageBox::Question, title, question, QMessageBox::NoButton, parent);
+    QPushButton *accept = box.addButton(acceptText, QMessageBox::DestructiveRole);
+    QPushButton *cancel = box.addButton(QMessageBox::Cancel);
+    accept->setAccessibleName(acceptText);
+    box.setDefaultButton(cancel);
+    box.setEscapeButton(cancel);
+    box.exec();
+    return box.clickedButton() == accept;
 }
 
 void StandardDialogs::showError(QWidget *parent, const QString &title, const QString &message)

@@ -14,6 +14,7 @@ public:
     QString chooseOpenFile(QWidget *parent, const QString &title, const QString &directory,
                            const QStringList &filters) override;
     UnsavedAnswer askUnsaved(QWidget *parent, const QString &question) override;
+    bool confirm(QWidget *parent, const QString &title, const QString &question, const QString &acceptText) override;
     void showError(QWidget *parent, const QString &title, const QString &message) override;
     void showAbout(QWidget *parent, const QString &title, const QString &text) override;
     std::optional<QByteArray> askPassphrase(QWidget *parent, const QString &title, const QString &prompt) override;

@@ -222,17 +222,24 @@ std::shared_ptr<Transcript> TranscriptFiles::read(const QString &path, QString *
     auto transcript = std::make_shared<Transcript>();
     TranscriptIO::ReadError error;
     if (!TranscriptIO::open(path, transcript.get(), &error)) {
-        // A damaged line is named with the file; a file that cannot be
-        // read at all already names itself.
-        if (errorMessage) {
-            *errorMessage = error.line > 0
-                ? tr("Could not open %1:\n%2").arg(QDir::toNativeSeparators(path), error.toString())
-                : error.toString();
-        }
+        if (errorMessage)
+            *errorMessage = readErrorMessage(path, error);
         return nullptr; // a damaged file is never shown partially
     }
     transcript->setModified(false);
     return transcript;
+}
+
+QString TranscriptFiles::readErrorMessage(const QString &path, const TranscriptIO::ReadError &error)
+{
+    return error.line > 0 ? tr("Could not open %1:\n%2").arg(QDir::toNativeSeparators(path), error.toString())
+                          : error.toString();
+}
+
+QString TranscriptFiles::chooseFileToOpen(QWidget *parent)
+{
+    return m_dialogs->chooseOpenFile(parent, tr("Open Transcript"), startDirectory(),
+                                     {openFilter(), tr("All files (*)")});
 }
 
 std::shared_ptr<Transcript> TranscriptFiles::open(QWidget *parent, QString *openedPath)

@@ -81,8 +81,16 @@ public:
     // Asks which JSONL file to open and reads it. Null when cancelled or
     // failed (the failure was shown; nothing of a damaged file is kept).
     std::shared_ptr<Transcript> open(QWidget *parent, QString *openedPath);
+    // Asks which JSONL file to open (empty when cancelled); the reading is
+    // the caller's (e.g. TranscriptOpener, in the background). Call
+    // rememberDirectory() once it opened.
+    QString chooseFileToOpen(QWidget *parent);
+    void rememberDirectory(const QString &path);
     // Reads `path`; null with a message naming the line on failure.
     static std::shared_ptr<Transcript> read(const QString &path, QString *errorMessage);
+    // The message for a failed read of `path`: a damaged line is named with
+    // the file; a file that cannot be read at all already names itself.
+    static QString readErrorMessage(const QString &path, const TranscriptIO::ReadError &error);
 
     // If the transcript holds unsaved data, asks Save / Discard / Cancel.
     // Returns true when the caller may go on (saved, discarded, or nothing
@@ -108,7 +116,6 @@ Q_SIGNALS:
 private:
     QString suggestedPath(const Transcript &transcript, TranscriptIO::Format format) const;
     QString startDirectory() const;
-    void rememberDirectory(const QString &path);
     void onSaveFinished(bool ok, const QString &message, bool cancelled);
 
     Dialogs *m_dialogs;

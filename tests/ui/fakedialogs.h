@@ -17,6 +17,9 @@ public:
     QQueue<std::optional<FileChoice>> saveChoices;
     QQueue<QString> openChoices;
     QQueue<UnsavedAnswer> unsavedAnswers;
+    // confirm: each call takes the next answer.
+    QQueue<bool> confirmAnswers;
+    QStringList confirmQuestions;
 
     int saveDialogs = 0;
     QStringList saveFiltersOffered;
@@ -66,6 +69,16 @@ public:
             return UnsavedAnswer::Cancel;
         }
         return unsavedAnswers.dequeue();
+    }
+
+    bool confirm(QWidget *, const QString &, const QString &question, const QString &) override
+    {
+        confirmQuestions.append(question);
+        if (confirmAnswers.isEmpty()) {
+            ++unexpected;
+            return false;
+        }
+        return confirmAnswers.dequeue();
     }
 
     void showError(QWidget *, const QString &title, const QString &message) override

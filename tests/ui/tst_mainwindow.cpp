@@ -163,6 +163,8 @@ void MainWindowTest::cleanup()
 std::unique_ptr<MainWindow> MainWindowTest::makeWindow(const QString &settingsName)
 {
     m_settings = std::make_unique<AppSettings>(m_dir->filePath(settingsName));
+    // The unsaved-data questions are asked with autosave off (see tst_historycontrol).
+    m_settings->setAutosave(false);
     auto window = std::make_unique<MainWindow>(m_settings.get(), m_dialogs);
     window->show();
     window->activateWindow();

@@ -104,6 +104,8 @@ std::unique_ptr<StartupAutomationTest::Run> StartupAutomationTest::start(const C
 {
     auto run = std::make_unique<Run>();
     run->settings = std::make_unique<AppSettings>(m_dir->filePath(QStringLiteral("settings.ini")));
+    // The unsaved-data questions are asked with autosave off (see tst_historycontrol).
+    run->settings->setAutosave(false);
     run->window = std::make_unique<MainWindow>(run->settings.get(), &run->dialogs);
     // "localhost" is 127.0.0.1 here, whatever this machine's hosts file says.
     run->window->session()->setResolver([](const QString &host) {

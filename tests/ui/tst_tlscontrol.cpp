@@ -102,6 +102,8 @@ void TlsControlTest::cleanup()
 std::unique_ptr<MainWindow> TlsControlTest::makeWindow()
 {
     m_settings = std::make_unique<AppSettings>(m_dir->filePath(QStringLiteral("settings.ini")));
+    // The unsaved-data questions are asked with autosave off (see tst_historycontrol).
+    m_settings->setAutosave(false);
     auto window = std::make_unique<MainWindow>(m_settings.get(), &m_dialogs);
     // "localhost" is 127.0.0.1 here, whatever this machine's hosts file says.
     window->session()->setResolver([](const QString &host) {

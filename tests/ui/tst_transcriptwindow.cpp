@@ -52,6 +52,8 @@ private:
             : settings(settingsPath)
             , window(&settings, &dialogs)
         {
+            // Unsaved data is asked about with autosave off (see tst_historycontrol).
+            settings.setAutosave(false);
         }
         AppSettings settings;
         FakeDialogs dialogs;
@@ -64,8 +66,19 @@ private:
     // Opens `path` as a person would (File > Open); null if refused.
     static TranscriptWindow *open(Main &main, const QString &path)
     {
-        main.dialogs.openChoices.enqueue(path);
-        return main.window.openTranscript();
+        return openThrough(main.window, main.dialogs, path);
+    }
+    // File > Open reads in the background: waits for the window or the error.
+    static TranscriptWindow *openThrough(MainWindow &window, FakeDialogs &dialogs, const QString &path)
+    {
+        dialogs.openChoices.enqueue(path);
+        QSignalSpy opened(&window, &MainWindow::transcriptWindowOpened);
+        const qsizetype errors = dialogs.errors.size();
+        if (!window.openTranscript())
+            return nullptr;
+        if (!QTest::qWaitFor([&] { return !opened.isEmpty() || dialogs.errors.size() > errors; }, 30000))
+            return nullptr;
+        return opened.isEmpty() ? nullptr : opened.first().first().value<TranscriptWindow *>();
     }
 
     static QString golden(const QString &suffix)
@@ -179,8 +192,7 @@ void TranscriptWindowTest::mainWindowOpensIntoANewWindow()
     AppSettings settings(m_dir.filePath(QStringLiteral("open.ini")));
     FakeDialogs dialogs;
     MainWindow main(&settings, &dialogs);
-    dialogs.openChoices.enqueue(golden(QStringLiteral("jsonl")));
-    TranscriptWindow *opened = main.openTranscript();
+    TranscriptWindow *opened = openThrough(main, dialogs, golden(QStringLiteral("jsonl")));
     QVERIFY(opened);
     QCOMPARE(transcriptWindows(), QList<TranscriptWindow *>{opened});
     QVERIFY(opened->isVisible());
@@ -211,8 +223,7 @@ void TranscriptWindowTest::mainWindowReportsADamagedFile()
     FakeDialogs dialogs;
     MainWindow main(&settings, &dialogs);
     QSignalSpy opened(&main, &MainWindow::transcriptWindowOpened);
-    dialogs.openChoices.enqueue(path);
-    QVERIFY(!main.openTranscript());
+    QVERIFY(!openThrough(main, dialogs, path));
     QCOMPARE(dialogs.errors.size(), 1);
     QVERIFY2(dialogs.errors.first().contains(QStringLiteral("line 4")), qPrintable(dialogs.errors.first()));
     QVERIFY(dialogs.errors.first().contains(QStringLiteral("truncated.jsonl")));
