@@ -140,6 +140,10 @@ def main():
                 window_env = dict(env, SOCKETEER_EVENT_LOOP_PROBE=probe)
                 runs = []
                 for _ in range(args.runs):
+                    # Each run starts with an empty history: otherwise the
+                    # earlier runs' gigabytes are deleted (retention) while
+                    # this one streams.
+                    shutil.rmtree(env["XDG_DATA_HOME"], ignore_errors=True)
                     runs.append(case("window (offscreen, following the tail)",
                                      [socketeer, "127.0.0.1", port, "--connect", "--quit-on-close",
                                       "--save", saved, "--format", "raw"],
