@@ -65,14 +65,7 @@ RequestCodec::Result failure(int line, int column, const QString &message)
 
 int hexValue(QChar c)
 {
-    const char16_t u = c.unicode();
-    if (u >= u'0' && u <= u'9')
-        return u - u'0';
-    if (u >= u'a' && u <= u'f')
-        return u - u'a' + 10;
-    if (u >= u'A' && u <= u'F')
-        return u - u'A' + 10;
-    return -1;
+    return RequestCodec::hexDigitValue(c);
 }
 
 // The character at the cursor as it should appear quoted in a message: a
@@ -297,4 +290,16 @@ QString RequestCodec::modeName(Mode mode)
         break;
     }
     return QStringLiteral("Hex");
+}
+
+int RequestCodec::hexDigitValue(QChar c)
+{
+    const char16_t u = c.unicode();
+    if (u >= u'0' && u <= u'9')
+        return u - u'0';
+    if (u >= u'a' && u <= u'f')
+        return u - u'a' + 10;
+    if (u >= u'A' && u <= u'F')
+        return u - u'A' + 10;
+    return -1;
 }

@@ -51,6 +51,9 @@ public:
     // '\n', to be encoded with the user's line ending.
     static QString presetText(Preset preset, const QString &host, quint16 port);
 
+    // 0-15 for a hex digit (either case), -1 for anything else.
+    static int hexDigitValue(QChar c);
+
     static QString lineEndingName(LineEnding lineEnding); // "LF", "CRLF", "None"
     static QString modeName(Mode mode);                   // "Text", "Hex"
 };

@@ -38,6 +38,15 @@ struct Enforced {
     QList<TranscriptHistory::Item> items;
 };
 
+// Worker side of start() and enforceLimits(): apply the limits, then list.
+Enforced enforceAndList(const TranscriptHistory &history, const TranscriptHistory::Limits &limits)
+{
+    Enforced result;
+    result.removed = history.enforce(limits);
+    result.items = history.items();
+    return result;
+}
+
 } // namespace
 
 HistoryControl::HistoryControl(AppSettings *settings, Dialogs *dialogs, QWidget *window, const QString &folder)
@@ -113,12 +122,7 @@ void HistoryControl::start()
     const TranscriptHistory history = m_history;
     const TranscriptHistory::Limits limits = m_settings->historyLimits();
     run<Enforced>(
-        [history, limits] {
-            Enforced result;
-            result.removed = history.enforce(limits);
-            result.items = history.items();
-            return result;
-        },
+        [history, limits] { return enforceAndList(history, limits); },
         [this](const Enforced &result) {
             onListed(result.items);
             announceRecovered(result.items);
@@ -135,12 +139,7 @@ void HistoryControl::enforceLimits()
     const TranscriptHistory history = m_history;
     const TranscriptHistory::Limits limits = m_settings->historyLimits();
     run<Enforced>(
-        [history, limits] {
-            Enforced result;
-            result.removed = history.enforce(limits);
-            result.items = history.items();
-            return result;
-        },
+        [history, limits] { return enforceAndList(history, limits); },
         [this](const Enforced &result) {
             if (!result.removed.isEmpty())
                 qCInfo(lcUi) << "history: removed" << result.removed.size() << "stores beyond the limits";

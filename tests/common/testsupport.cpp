@@ -5,6 +5,11 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <cerrno>
+#include <cstring>
+
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -95,6 +100,36 @@ bool PendingListener::start()
 int openFileDescriptorCount()
 {
     return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+}
+
+SmallFilesystem::SmallFilesystem()
+{
+    if (!m_dir.isValid()) {
+        m_whyNot = m_dir.errorString();
+        return;
+    }
+    const auto fail = [this](const char *what) {
+        const int error = errno;
+        m_notPermitted = error == EPERM || error == EACCES;
+        m_whyNot = QStringLiteral("cannot %1: %2").arg(QLatin1String(what), QString::fromLocal8Bit(std::strerror(error)));
+    };
+    if (::unshare(CLONE_NEWNS) != 0) {
+        fail("make a mount namespace (needs root / CAP_SYS_ADMIN)");
+        return;
+    }
+    const QByteArray where = QFile::encodeName(m_dir.path());
+    if (::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0
+        || ::mount("tmpfs", where.constData(), "tmpfs", 0, "size=1m,mode=0700") != 0) {
+        fail("mount a small tmpfs");
+        return;
+    }
+    m_mounted = true;
+}
+
+SmallFilesystem::~SmallFilesystem()
+{
+    if (m_mounted)
+        ::umount2(QFile::encodeName(m_dir.path()).constData(), MNT_DETACH);
 }
 
 } // namespace TestSupport

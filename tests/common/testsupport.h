@@ -4,6 +4,7 @@
 #include <QList>
 #include <QPointer>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTcpSocket>
 
 #include "transcript.h"
@@ -78,5 +79,30 @@ private:
 
 // Open file descriptors of this process.
 int openFileDescriptorCount();
+
+// A small tmpfs (1 MiB) made for a test that needs a full disk, mounted in a
+// private mount namespace of the calling thread, so nothing else sees it;
+// unmounted when destroyed. Needs root (CAP_SYS_ADMIN): where mounting is
+// not permitted, isMounted() is false, notPermitted() true and whyNot()
+// says why (the test skips); any other failure is the test's to report.
+class SmallFilesystem
+{
+public:
+    SmallFilesystem();
+    ~SmallFilesystem();
+    SmallFilesystem(const SmallFilesystem &) = delete;
+    SmallFilesystem &operator=(const SmallFilesystem &) = delete;
+
+    bool isMounted() const { return m_mounted; }
+    bool notPermitted() const { return m_notPermitted; }
+    QString whyNot() const { return m_whyNot; }
+    QString path() const { return m_dir.path(); }
+
+private:
+    QTemporaryDir m_dir;
+    bool m_mounted = false;
+    bool m_notPermitted = false;
+    QString m_whyNot;
+};
 
 } // namespace TestSupport

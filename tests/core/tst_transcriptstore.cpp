@@ -3,8 +3,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <sched.h>
-#include <sys/mount.h>
 
 #include <QDir>
 #include <QFile>
@@ -17,6 +15,7 @@
 #include <QTest>
 #include <QThread>
 
+#include "testsupport.h"
 #include "transcript.h"
 #include "transcripthistory.h"
 #include "transcriptio.h"
@@ -358,30 +357,17 @@ void TestTranscriptStore::movedToAnotherThread()
 // later appends are dropped and counted.
 void TestTranscriptStore::diskFullStopsRecording()
 {
-    QTemporaryDir mountPoint;
-    QVERIFY(mountPoint.isValid());
-    // A private mount namespace (for this thread, where the test runs), so
-    // the mount is invisible to anything else and vanishes with us.
-    if (::unshare(CLONE_NEWNS) != 0)
-        QSKIP(qPrintable(QStringLiteral("cannot make a mount namespace (needs root / CAP_SYS_ADMIN): %1")
-                             .arg(QString::fromLocal8Bit(std::strerror(errno)))));
-    const QByteArray where = QFile::encodeName(mountPoint.path());
-    if (::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0
-        || ::mount("tmpfs", where.constData(), "tmpfs", 0, "size=1m,mode=0700") != 0) {
-        QVERIFY2(errno == EPERM || errno == EACCES, std::strerror(errno));
-        QSKIP(qPrintable(QStringLiteral("cannot mount a small tmpfs (not permitted here): %1")
-                             .arg(QString::fromLocal8Bit(std::strerror(errno)))));
+    TestSupport::SmallFilesystem disk;
+    if (!disk.isMounted()) {
+        QVERIFY2(disk.notPermitted(), qPrintable(disk.whyNot()));
+        QSKIP(qPrintable(disk.whyNot()));
     }
-    struct Unmount {
-        QByteArray where;
-        ~Unmount() { ::umount2(where.constData(), MNT_DETACH); }
-    } unmount{where};
 
-    const TranscriptHistory history(mountPoint.path() + QStringLiteral("/transcripts"));
+    const TranscriptHistory history(disk.path() + QStringLiteral("/transcripts"));
     QString error;
     std::shared_ptr<Transcript> transcript = history.createTranscript(QStringLiteral("localhost"), 9, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    QVERIFY(transcript->storePath().startsWith(mountPoint.path()));
+    QVERIFY(transcript->storePath().startsWith(disk.path()));
     QSignalSpy stopped(transcript.get(), &Transcript::recordingStopped);
     transcript->start();
     transcript->appendEvent(QStringLiteral("connected"), QStringLiteral("127.0.0.1:9"));

@@ -3,8 +3,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <sched.h>
-#include <sys/mount.h>
 
 #include <QLabel>
 #include <QSignalSpy>
@@ -17,6 +15,7 @@
 
 #include "recordingstatus.h"
 #include "session.h"
+#include "testsupport.h"
 #include "transcript.h"
 #include "transcripthistory.h"
 
@@ -53,24 +52,13 @@ void TestRecordingStatus::hiddenWhileRecording()
 
 void TestRecordingStatus::showsWhyRecordingStopped()
 {
-    QTemporaryDir mountPoint;
-    QVERIFY(mountPoint.isValid());
-    if (::unshare(CLONE_NEWNS) != 0)
-        QSKIP(qPrintable(QStringLiteral("cannot make a mount namespace (needs root / CAP_SYS_ADMIN): %1")
-                             .arg(QString::fromLocal8Bit(std::strerror(errno)))));
-    const QByteArray where = QFile::encodeName(mountPoint.path());
-    if (::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0
-        || ::mount("tmpfs", where.constData(), "tmpfs", 0, "size=1m,mode=0700") != 0) {
-        QVERIFY2(errno == EPERM || errno == EACCES, std::strerror(errno));
-        QSKIP(qPrintable(QStringLiteral("cannot mount a small tmpfs (not permitted here): %1")
-                             .arg(QString::fromLocal8Bit(std::strerror(errno)))));
+    TestSupport::SmallFilesystem disk;
+    if (!disk.isMounted()) {
+        QVERIFY2(disk.notPermitted(), qPrintable(disk.whyNot()));
+        QSKIP(qPrintable(disk.whyNot()));
     }
-    struct Unmount {
-        QByteArray where;
-        ~Unmount() { ::umount2(where.constData(), MNT_DETACH); }
-    } unmount{where};
 
-    const TranscriptHistory history(mountPoint.path());
+    const TranscriptHistory history(disk.path());
     QStatusBar bar;
     Session session;
     session.setTranscriptFactory(
@@ -85,7 +73,7 @@ void TestRecordingStatus::showsWhyRecordingStopped()
     QVERIFY(server.waitForNewConnection(30000));
     QTcpSocket *peer = server.nextPendingConnection();
     QTRY_COMPARE(session.state(), Session::State::Connected);
-    QVERIFY(session.transcript()->storePath().startsWith(mountPoint.path()));
+    QVERIFY(session.transcript()->storePath().startsWith(disk.path()));
 
     const QByteArray block(64 * 1024, 'x');
     for (int i = 0; i < 48; ++i) // 3 MB
