@@ -5,24 +5,9 @@
 #include <QStatusBar>
 
 #include "announce.h"
+#include "statusfield.h"
 
 namespace {
-
-QLabel *makeLabel(QStatusBar *bar, const QString &objectName, const QString &toolTip, bool separatorBefore = true)
-{
-    if (separatorBefore) {
-        auto *line = new QFrame(bar);
-        line->setFrameShape(QFrame::VLine);
-        line->setFrameShadow(QFrame::Sunken);
-        bar->addPermanentWidget(line);
-    }
-    auto *label = new QLabel(bar);
-    label->setObjectName(objectName);
-    label->setToolTip(toolTip);
-    label->setTextFormat(Qt::PlainText);
-    bar->addPermanentWidget(label);
-    return label;
-}
 
 // Shows `value` and names the label after it, so that a screen reader
 // reads the value, not only what it is.
@@ -39,11 +24,11 @@ SessionStatus::SessionStatus(Session *session, QStatusBar *statusBar, QObject *p
     , m_session(session)
     , m_statusBar(statusBar)
 {
-    m_state = makeLabel(statusBar, QStringLiteral("statusState"), tr("State of the connection"), false);
-    m_remote = makeLabel(statusBar, QStringLiteral("statusRemote"), tr("The address and port connected to"));
-    m_bytes = makeLabel(statusBar, QStringLiteral("statusBytes"),
-                        tr("Bytes sent (out) and received (in) on this connection"));
-    m_elapsed = makeLabel(statusBar, QStringLiteral("statusElapsed"), tr("Time since the connection was established"));
+    m_state = addStatusField(statusBar, QStringLiteral("statusState"), tr("State of the connection"), false);
+    m_remote = addStatusField(statusBar, QStringLiteral("statusRemote"), tr("The address and port connected to"));
+    m_bytes = addStatusField(statusBar, QStringLiteral("statusBytes"),
+                             tr("Bytes sent (out) and received (in) on this connection"));
+    m_elapsed = addStatusField(statusBar, QStringLiteral("statusElapsed"), tr("Time since the connection was established"));
 
     // QStatusBar paints its message itself: its name carries it instead.
     const auto nameStatusBar = [statusBar](const QString &message) {

@@ -5,33 +5,15 @@
 #include <QStatusBar>
 
 #include "announce.h"
-
-namespace {
-
-QLabel *makeField(QStatusBar *bar, const QString &objectName, const QString &toolTip)
-{
-    auto *line = new QFrame(bar);
-    line->setFrameShape(QFrame::VLine);
-    line->setFrameShadow(QFrame::Sunken);
-    bar->addPermanentWidget(line);
-    auto *label = new QLabel(bar);
-    label->setObjectName(objectName);
-    label->setToolTip(toolTip);
-    label->setTextFormat(Qt::PlainText);
-    bar->addPermanentWidget(label);
-    line->setObjectName(objectName + QStringLiteral("Separator"));
-    return label;
-}
-
-} // namespace
+#include "statusfield.h"
 
 TransportStatus::TransportStatus(Session *session, QStatusBar *statusBar, QObject *parent)
     : QObject(parent)
     , m_session(session)
 {
-    m_security = makeField(statusBar, QStringLiteral("statusSecurity"),
-                           tr("Transport and encryption of the connection"));
-    m_proxy = makeField(statusBar, QStringLiteral("statusProxy"), tr("The proxy the connection goes through"));
+    m_security = addStatusField(statusBar, QStringLiteral("statusSecurity"),
+                                tr("Transport and encryption of the connection"));
+    m_proxy = addStatusField(statusBar, QStringLiteral("statusProxy"), tr("The proxy the connection goes through"));
     m_proxy->hide();
     statusBar->findChild<QFrame *>(QStringLiteral("statusProxySeparator"))->hide();
     setSecurity(tr("Not connected"));
