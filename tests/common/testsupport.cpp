@@ -1,6 +1,8 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QProcess>
+#include <QSignalSpy>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTest>
@@ -100,6 +102,18 @@ bool PendingListener::start()
 int openFileDescriptorCount()
 {
     return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+}
+
+bool runHeadless(QProcess &process, const QString &binary, const QStringList &arguments)
+{
+    process.setProgram(binary);
+    process.setArguments(QStringList{QStringLiteral("--headless")} + arguments);
+    process.start();
+    if (!process.waitForStarted())
+        return false;
+    QSignalSpy finished(&process, &QProcess::finished);
+    return (process.state() == QProcess::NotRunning || finished.wait(30000))
+        && process.exitStatus() == QProcess::NormalExit;
 }
 
 SmallFilesystem::SmallFilesystem()

@@ -10,6 +10,8 @@
 #include "transcript.h"
 
 // Test peers on loopback only.
+class QProcess;
+
 namespace TestSupport {
 
 // A QTcpServer on 127.0.0.1 (or ::1) that records what each connection sent
@@ -76,6 +78,10 @@ private:
     QTcpServer m_server;
     QTcpSocket m_filler;
 };
+
+// Runs `binary --headless arguments...` to its end (30 s at most); true if
+// it started and exited normally (its exit code is the caller's to check).
+bool runHeadless(QProcess &process, const QString &binary, const QStringList &arguments);
 
 // Open file descriptors of this process.
 int openFileDescriptorCount();

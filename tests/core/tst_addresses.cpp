@@ -226,14 +226,7 @@ void TestAddresses::bindFailures()
 
 bool TestAddresses::runHeadless(QProcess &process, const QStringList &arguments)
 {
-    process.setProgram(QStringLiteral(SOCKETEER_BINARY));
-    process.setArguments(QStringList{QStringLiteral("--headless")} + arguments);
-    process.start();
-    if (!process.waitForStarted())
-        return false;
-    QSignalSpy finished(&process, &QProcess::finished);
-    return (process.state() == QProcess::NotRunning || finished.wait(30000))
-        && process.exitStatus() == QProcess::NormalExit;
+    return TestSupport::runHeadless(process, QStringLiteral(SOCKETEER_BINARY), arguments);
 }
 
 void TestAddresses::headlessBindAndFamily()
