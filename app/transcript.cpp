@@ -18,6 +18,7 @@
 #include <QtEndian>
 
 #include "logging.h"
+#include "transcriptlayout.h"
 #include "transcriptstore.h"
 
 using namespace TranscriptStore;
@@ -26,6 +27,8 @@ namespace {
 // How long appends to a kept store may wait in memory: at most this much
 // is lost when the process is killed.
 constexpr int flushIntervalMs = 250;
+// Appends at least this large are written without the write buffer.
+constexpr qint64 directWriteSize = 64 * 1024;
 
 QString temporaryStoresFolder()
 {
@@ -327,8 +330,8 @@ qint64 Transcript::appendText(const QString &first, const QString *second)
     return offset;
 }
 
-bool Transcript::appendRecord(bool data, Direction direction, qint64 size, qint64 tMs, qint64 wallMs,
-                              qint64 text)
+bool Transcript::appendRecord(bool data, Direction direction, qint64 offset, qint64 size, qint64 tMs,
+                              qint64 wallMs, qint64 text, qint64 textRows)
 {
     Record r;
     r.data = data;
@@ -336,8 +339,9 @@ bool Transcript::appendRecord(bool data, Direction direction, qint64 size, qint6
     r.size = quint32(size);
     r.tMs = tMs;
     r.wallMs = wallMs;
-    r.offset = data ? m_contents->size(fileOf(direction)) - size : 0;
+    r.offset = offset;
     r.text = text;
+    r.textRows = quint32(std::clamp<qint64>(textRows, 0, std::numeric_limits<quint32>::max()));
     char buffer[recordSize];
     r.encode(buffer);
     m_contents->tail[EntriesFile].append(buffer, recordSize);
@@ -346,6 +350,47 @@ bool Transcript::appendRecord(bool data, Direction direction, qint64 size, qint6
             return flush() || !m_files;
     }
     return true;
+}
+
+// Writes what is buffered, then `bytes` to `file` from the caller's buffer.
+// On failure recording stops and what was not written is kept in the
+// file's tail (still readable).
+bool Transcript::writeDirect(int file, QByteArrayView bytes)
+{
+    qint64 done = 0;
+    QString why;
+    if (flush())
+        done = writeAtEnd(file, bytes.data(), bytes.size(), &why);
+    if (done == bytes.size())
+        return true;
+    m_contents->tail[file].append(bytes.data() + done, bytes.size() - done);
+    if (m_recording)
+        stopRecording(writeError(file, why));
+    return false;
+}
+
+qint64 Transcript::writeAtEnd(int file, const char *data, qint64 length, QString *why)
+{
+    qint64 done = 0;
+    while (done < length) {
+        const ssize_t n = ::pwrite(m_files->fd[file], data + done, size_t(length - done),
+                                   off_t(m_contents->onDisk[file]));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            *why = n < 0 ? QString::fromLocal8Bit(std::strerror(errno)) : tr("nothing written");
+            break;
+        }
+        done += n;
+        m_contents->onDisk[file] += n;
+    }
+    return done;
+}
+
+QString Transcript::writeError(int file, const QString &why) const
+{
+    return tr("Cannot write to %1: %2")
+        .arg(QDir::toNativeSeparators(m_storePath + QLatin1Char('/') + fileName(file)), why);
 }
 
 void Transcript::appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs,
@@ -363,12 +408,20 @@ void Transcript::appendDataAt(Direction direction, QByteArrayView bytes, qint64 
         text = m_lastSourceText;
     }
     const int file = fileOf(direction);
+    const qint64 offset = m_contents->size(file);
+    // A large append skips the write buffer. All of it is recorded even if
+    // the write fails (the rest then stays in memory).
+    const bool direct = m_files && bytes.size() >= directWriteSize;
+    if (direct)
+        writeDirect(file, bytes);
     for (qint64 pos = 0; pos < bytes.size(); pos += maxChunkSize) {
-        if (!accepting(bytes.size() - pos))
+        if (!direct && !accepting(bytes.size() - pos))
             break;
         const qint64 size = std::min(maxChunkSize, bytes.size() - pos);
-        m_contents->tail[file].append(bytes.data() + pos, size);
-        appendRecord(true, direction, size, tMs, wallMs, text);
+        const QByteArrayView piece = bytes.sliced(pos, size);
+        if (!direct)
+            m_contents->tail[file].append(piece.data(), size);
+        appendRecord(true, direction, offset + pos, size, tMs, wallMs, text, TranscriptLayout::countTextRows(piece));
     }
     appended(first);
 }
@@ -378,7 +431,7 @@ void Transcript::appendEventAt(const QString &name, const QString &detail, qint6
     if (!accepting(0))
         return;
     const qint64 first = entryCount();
-    appendRecord(false, Direction::Received, 0, tMs, wallMs, appendText(name, &detail));
+    appendRecord(false, Direction::Received, 0, 0, tMs, wallMs, appendText(name, &detail));
     appended(first);
 }
 
@@ -417,21 +470,12 @@ bool Transcript::flush()
     // disk too, whenever the process stops.
     for (int file = 0; file < FileCount; ++file) {
         QByteArray &tail = m_contents->tail[file];
-        qint64 done = 0;
-        while (done < tail.size()) {
-            const ssize_t n = ::pwrite(m_files->fd[file], tail.constData() + done, size_t(tail.size() - done),
-                                       off_t(m_contents->onDisk[file]));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                const QString why = n < 0 ? QString::fromLocal8Bit(std::strerror(errno)) : tr("nothing written");
-                tail.remove(0, done);
-                stopRecording(tr("Cannot write to %1: %2")
-                                  .arg(QDir::toNativeSeparators(m_storePath + QLatin1Char('/') + fileName(file)), why));
-                return false;
-            }
-            done += n;
-            m_contents->onDisk[file] += n;
+        QString why;
+        const qint64 done = writeAtEnd(file, tail.constData(), tail.size(), &why);
+        if (done < tail.size()) {
+            tail.remove(0, done);
+            stopRecording(writeError(file, why));
+            return false;
         }
         tail.resize(0);
     }

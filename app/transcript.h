@@ -58,6 +58,11 @@ public:
         QString event;     // Event: one of the names in TranscriptEvent
         QString detail;    // Event: human-readable detail
         QString source;    // Data, optional: where a datagram came from, "127.0.0.1:5353" / "[::1]:5353"
+        // Data: how many text rows TranscriptLayout cuts the bytes into
+        // (TranscriptLayout::countTextRows), recorded when appended so that
+        // the view need not read the data back to count rows; 0 when the
+        // store does not say (older stores).
+        qint64 textRows = 0;
     };
 
     // A transcript recording into a new temporary store. If no store can be
@@ -148,7 +153,11 @@ private:
     void openTemporaryStore();
     bool createStore(const QString &folder, QString *errorMessage);
     void appended(qint64 first);
-    bool appendRecord(bool data, Direction direction, qint64 size, qint64 tMs, qint64 wallMs, qint64 text);
+    bool appendRecord(bool data, Direction direction, qint64 offset, qint64 size, qint64 tMs, qint64 wallMs,
+                      qint64 text, qint64 textRows = 0);
+    bool writeDirect(int file, QByteArrayView bytes);
+    qint64 writeAtEnd(int file, const char *data, qint64 length, QString *why);
+    QString writeError(int file, const QString &why) const;
     qint64 appendText(const QString &first, const QString *second = nullptr);
     bool accepting(qint64 bytes);
     void stopRecording(const QString &reason);

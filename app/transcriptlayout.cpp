@@ -73,6 +73,11 @@ TranscriptLayout::TranscriptLayout(qsizetype maxCheckpoints)
 {
 }
 
+qint64 TranscriptLayout::countTextRows(QByteArrayView bytes)
+{
+    return cutRows(bytes, nullptr);
+}
+
 void TranscriptLayout::setTranscript(const Transcript *transcript)
 {
     m_transcript = transcript;
@@ -120,8 +125,9 @@ qint64 TranscriptLayout::indexMore(qint64 byteBudget)
         qint64 textRows = 0;
         qint64 hexRows = 0;
         if (info.kind == Transcript::Kind::Data) {
-            textRows = cutRows(m_transcript->data(m_end.entry), nullptr);
-            bytes += info.size;
+            // A recorded row count costs no read: count the record only.
+            textRows = info.textRows > 0 ? info.textRows : cutRows(m_transcript->data(m_end.entry), nullptr);
+            bytes += info.textRows > 0 ? recordedEntryCost : info.size;
         }
         step(m_end, info, &textRows, &hexRows);
         ++entries;
@@ -197,6 +203,8 @@ qint64 TranscriptLayout::textRowsOf(qint64 entry, const Transcript::Entry &info)
 {
     if (info.kind == Transcript::Kind::Event)
         return 1;
+    if (info.textRows > 0)
+        return info.textRows;
     return textRows(entry).starts.size();
 }
 

@@ -49,14 +49,25 @@ public:
 
     explicit TranscriptLayout(qsizetype maxCheckpoints = 4096);
 
+    // The number of text rows `bytes` (one entry's data) is cut into.
+    // Transcript records it with each data entry (Entry::textRows), so
+    // indexing reads no data back; an entry without it is read and cut.
+    static qint64 countTextRows(QByteArrayView bytes);
+
     // Forgets the index and starts over with `transcript` (may be null). The
     // transcript must outlive its use here.
     void setTranscript(const Transcript *transcript);
     const Transcript *transcript() const { return m_transcript; }
 
+    // What indexing an entry whose row count is recorded costs against
+    // indexMore()'s budget (its data is not read).
+    static constexpr qint64 recordedEntryCost = 1024;
+
     // Indexes further entries until about `byteBudget` bytes of data were
-    // read (at least one entry if any is waiting). Returns the number of
-    // entries indexed by this call.
+    // read (an entry whose row count is recorded counts as
+    // recordedEntryCost), at least
+    // one entry if any is waiting. Returns the number of entries indexed by
+    // this call.
     qint64 indexMore(qint64 byteBudget);
     qint64 indexedEntries() const { return m_indexedEntries; }
     bool isComplete() const;

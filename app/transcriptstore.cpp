@@ -21,6 +21,8 @@ namespace {
 constexpr quint32 flagData = 1;
 constexpr quint32 flagReceived = 2;
 constexpr quint32 flagText = 4;
+constexpr int textRowsShift = 8;
+constexpr quint32 maxTextRows = (1u << (32 - textRowsShift)) - 1;
 // A text longer than this is damage, not something we wrote.
 constexpr quint32 maxTextSize = 16 * 1024 * 1024;
 
@@ -56,7 +58,9 @@ QString fileName(int file)
 
 void Record::encode(char *out) const
 {
-    const quint32 flags = (data ? flagData : 0) | (received ? flagReceived : 0) | (text >= 0 ? flagText : 0);
+    const quint32 rows = data && textRows <= maxTextRows ? textRows : 0;
+    const quint32 flags = (data ? flagData : 0) | (received ? flagReceived : 0) | (text >= 0 ? flagText : 0)
+        | (rows << textRowsShift);
     qToLittleEndian<quint32>(flags, out);
     qToLittleEndian<quint32>(size, out + 4);
     qToLittleEndian<qint64>(tMs, out + 8);
@@ -76,6 +80,7 @@ Record Record::decode(const char *in)
     r.wallMs = qFromLittleEndian<qint64>(in + 16);
     r.offset = qFromLittleEndian<qint64>(in + 24);
     r.text = (flags & flagText) ? qFromLittleEndian<qint64>(in + 32) : -1;
+    r.textRows = r.data ? flags >> textRowsShift : 0;
     return r;
 }
 
@@ -150,6 +155,7 @@ Transcript::Entry Contents::entry(qint64 index) const
         e.direction = r.received ? Transcript::Direction::Received : Transcript::Direction::Sent;
         e.offset = r.offset;
         e.size = r.size;
+        e.textRows = r.textRows;
         if (r.text >= 0)
             text(r.text, &e.source);
     } else {

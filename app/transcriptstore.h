@@ -35,7 +35,8 @@ inline int fileOf(Transcript::Direction direction)
 }
 
 // One entry record (little-endian on disk):
-//   u32 flags (bit 0: data, bit 1: received, bit 2: has text)
+//   u32 flags (bit 0: data, bit 1: received, bit 2: has text; bits 8-31:
+//   a data entry's text row count, 0 if not recorded)
 //   u32 size (data bytes), i64 tMs, i64 wallMs,
 //   i64 offset (data: in its direction's stream),
 //   i64 text (offset in strings.bin: an event's name then detail, or a
@@ -48,6 +49,7 @@ struct Record {
     qint64 wallMs = 0;
     qint64 offset = 0;
     qint64 text = -1;
+    quint32 textRows = 0; // below 2^24; 0: unknown
 
     void encode(char *out) const;
     static Record decode(const char *in);

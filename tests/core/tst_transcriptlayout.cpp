@@ -1,9 +1,13 @@
 // TranscriptLayout: rows like the text export, long lines cut lazily, hex
 // rows like hexdump -C, and an index that stays bounded.
+#include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "transcript.h"
+#include "transcripthistory.h"
 #include "transcriptlayout.h"
 #include "transcripttext.h"
 
@@ -23,6 +27,7 @@ private Q_SLOTS:
     void hexRowsLikeHexdump();
     void hexRunsEndAtDirectionChangesAndDatagrams();
     void rowOfByteFindsTheColumn();
+    void recordedRowCountsAgreeWithTheData();
 
 private:
     static QStringList allText(const TranscriptLayout &layout, Mode mode, bool withTimes = false)
@@ -241,6 +246,85 @@ void TranscriptLayoutTest::rowOfByteFindsTheColumn()
     qint64 row = 0;
     qsizetype column = 0;
     QVERIFY(!layout.rowOfByte(Mode::Text, Direction::Received, total, false, &row, &column));
+}
+
+
+// Each data entry records its row count when appended, so indexing need not
+// read the data back; a store without the counts (an older one) is read and
+// cut instead, and both give the same rows.
+void TranscriptLayoutTest::recordedRowCountsAgreeWithTheData()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const TranscriptHistory history(dir.path());
+    QString error;
+    std::shared_ptr<Transcript> recorded = history.createTranscript(QStringLiteral("localhost"), 7, &error);
+    QVERIFY2(recorded, qPrintable(error));
+    recorded->start();
+    fill(*recorded, 1500, 11);
+    // Large appends (written without the write buffer, cut into entries)
+    // with lines longer than a row and UTF-8 around the cuts.
+    QByteArray large;
+    while (large.size() < 3 * Transcript::maxChunkSize + 17)
+        large += QByteArray(1500, 'w') + "\xc3\xa9\xe2\x82\xac" + QByteArray(700, 'v') + '\n';
+    recorded->appendData(Direction::Received, large);
+    fill(*recorded, 100, 12);
+    qint64 dataEntries = 0;
+    for (qint64 i = 0; i < recorded->entryCount(); ++i) {
+        const Transcript::Entry entry = recorded->entry(i);
+        if (entry.kind != Transcript::Kind::Data)
+            continue;
+        ++dataEntries;
+        QCOMPARE(entry.textRows, TranscriptLayout::countTextRows(recorded->data(i)));
+        QVERIFY(entry.textRows > 0);
+    }
+    QVERIFY(dataEntries > 1000);
+    const QString id = QFileInfo(recorded->storePath()).fileName();
+    const QString entriesPath = recorded->storePath() + QStringLiteral("/entries.bin");
+    recorded.reset();
+
+    struct Shown {
+        qint64 rows[2];
+        QStringList text[2];
+        QList<qint64> firstRows[2];
+    };
+    const auto show = [&](Shown *out) {
+        const std::shared_ptr<Transcript> transcript = history.open(id, &error);
+        QVERIFY2(transcript, qPrintable(error));
+        TranscriptLayout layout(16); // a stride above 1: rows are found from checkpoints
+        layout.setTranscript(transcript.get());
+        layout.indexMore(1LL << 40);
+        for (Mode mode : {Mode::Text, Mode::Hex}) {
+            const int m = mode == Mode::Text ? 0 : 1;
+            out->rows[m] = layout.rowCount(mode);
+            out->text[m] = allText(layout, mode);
+            for (qint64 entry = 0; entry < transcript->entryCount(); entry += 97)
+                out->firstRows[m].append(layout.firstRowOfEntry(mode, entry));
+        }
+    };
+    Shown withCounts;
+    show(&withCounts);
+
+    // The same store without the counts: bits 8-31 of each record's flags.
+    QFile entries(entriesPath);
+    QVERIFY(entries.open(QIODevice::ReadWrite));
+    QByteArray records = entries.readAll();
+    for (qsizetype at = 0; at < records.size(); at += 40) {
+        records[at + 1] = 0;
+        records[at + 2] = 0;
+        records[at + 3] = 0;
+    }
+    QVERIFY(entries.seek(0));
+    QCOMPARE(entries.write(records), records.size());
+    entries.close();
+    QCOMPARE(history.open(id, &error)->entry(1).textRows, 0);
+    Shown withoutCounts;
+    show(&withoutCounts);
+    for (int m : {0, 1}) {
+        QCOMPARE(withoutCounts.rows[m], withCounts.rows[m]);
+        QCOMPARE(withoutCounts.text[m], withCounts.text[m]);
+        QCOMPARE(withoutCounts.firstRows[m], withCounts.firstRows[m]);
+    }
 }
 
 QTEST_GUILESS_MAIN(TranscriptLayoutTest)

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void memoryStaysFlat();
     void movedToAnotherThread();
     void jsonlOpensIntoTheStore();
+    void diskFullStopsRecording_data();
     void diskFullStopsRecording();
 
 private:
@@ -355,8 +356,16 @@ void TestTranscriptStore::movedToAnotherThread()
 // A small filesystem made for the test fills up while recording: recording
 // stops with a reason, what came before stays readable and saves exactly,
 // later appends are dropped and counted.
+void TestTranscriptStore::diskFullStopsRecording_data()
+{
+    QTest::addColumn<qsizetype>("chunk");
+    QTest::newRow("buffered appends") << qsizetype(10000);
+    QTest::newRow("appends written directly") << qsizetype(300 * 1024);
+}
+
 void TestTranscriptStore::diskFullStopsRecording()
 {
+    QFETCH(qsizetype, chunk);
     TestSupport::SmallFilesystem disk;
     if (!disk.isMounted()) {
         QVERIFY2(disk.notPermitted(), qPrintable(disk.whyNot()));
@@ -373,7 +382,6 @@ void TestTranscriptStore::diskFullStopsRecording()
     transcript->appendEvent(QStringLiteral("connected"), QStringLiteral("127.0.0.1:9"));
 
     const QByteArray stream = pattern(3 * 1024 * 1024, 9);
-    constexpr qsizetype chunk = 10000;
     qsizetype pos = 0;
     for (; pos < stream.size() && transcript->isRecording(); pos += chunk)
         transcript->appendData(Direction::Received, stream.sliced(pos, std::min(chunk, stream.size() - pos)));

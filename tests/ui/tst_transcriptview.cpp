@@ -57,8 +57,10 @@ private Q_SLOTS:
     void paletteChangeRecolours();
 
 private:
-    // Chunks of maxChunkSize bytes that take two indexing passes.
-    static constexpr int passChunks = int(2 * TranscriptView::maxIndexBytesPerPass / Transcript::maxChunkSize);
+    // Chunks (of passChunkSize bytes, their row counts recorded) that take
+    // two indexing passes.
+    static constexpr qsizetype passChunkSize = 64;
+    static constexpr int passChunks = int(2 * TranscriptView::maxIndexBytesPerPass / TranscriptLayout::recordedEntryCost);
     static std::shared_ptr<Transcript> started()
     {
         auto transcript = std::make_shared<Transcript>();
@@ -135,8 +137,8 @@ void TranscriptViewTest::backlogDrainsDuringAFlood()
     // than once per turn. A zero-interval timer counts the turns.
     TranscriptView view;
     auto transcript = started();
-    const QByteArray binary(Transcript::maxChunkSize, '\x01'); 
-    constexpr int backlog = int(3 * TranscriptView::maxIndexBytesPerPass / Transcript::maxChunkSize);
+    const QByteArray binary(passChunkSize, '\x01');
+    constexpr int backlog = int(3 * TranscriptView::maxIndexBytesPerPass / TranscriptLayout::recordedEntryCost);
     for (int i = 0; i < backlog; ++i)
         transcript->appendData(Direction::Received, binary);
     view.setTranscript(transcript);
@@ -355,7 +357,7 @@ void TranscriptViewTest::largeBacklogIsRenderedInSeveralPasses()
     // A huge backlog is split so that the event loop keeps running.
     TranscriptView view;
     auto transcript = started();
-    const QByteArray binary(Transcript::maxChunkSize, '\x01'); 
+    const QByteArray binary(passChunkSize, '\x01');
     for (int i = 0; i < passChunks; ++i)
         transcript->appendData(Direction::Received, binary);
     view.setTranscript(transcript);
@@ -386,7 +388,7 @@ void TranscriptViewTest::backlogIsShownWhileBehind()
     // entries behind, with the counts, and gone after the pass that draws
     // the last one. Checked in each pass (a fast machine may drain it
     // within one wait).
-    const QByteArray binary(Transcript::maxChunkSize, '\x01'); 
+    const QByteArray binary(passChunkSize, '\x01');
     for (int i = 0; i < passChunks; ++i)
         transcript->appendData(Direction::Received, binary);
     const qint64 total = transcript->entryCount();
@@ -400,8 +402,8 @@ void TranscriptViewTest::backlogIsShownWhileBehind()
         }
         ++behindPasses;
         const QString expected = QStringLiteral("Catching up: showing %1 of %2 entries\u2026")
-                                     .arg(view.renderedEntries())
-                                     .arg(view.transcript()->entryCount());
+                                     .arg(QLocale().toString(view.renderedEntries()),
+                                          QLocale().toString(view.transcript()->entryCount()));
         if (!indicator->isVisible() || indicator->text() != expected || indicator->accessibleName() != expected
             || !view.viewport()->rect().contains(indicator->geometry())) {
             qWarning() << "behind, but the indicator says" << indicator->isVisible() << indicator->text();
@@ -756,7 +758,7 @@ void TranscriptViewTest::showMatchWaitsForTheIndex()
     TranscriptView view;
     showView(view);
     auto transcript = started();
-    const QByteArray filler(Transcript::maxChunkSize, 'f');
+    const QByteArray filler(passChunkSize, 'f');
     for (int i = 0; i < passChunks; ++i)
         transcript->appendData(Direction::Received, filler);
     const qint64 offset = transcript->totalBytes(Direction::Received) + 2;
