@@ -901,9 +901,9 @@ void TranscriptView::copy()
     if (m_dialogs && estimate > m_copyConfirmChars) {
         const QLocale locale;
         const QString question =
-            tr("The selection is about %1 characters. Copying it takes about %2 of memory here, "
-               "and as much again where it is pasted. Saving the transcript (File > Save As) "
-               "keeps all of it without that.\n\nCopy it anyway?")
+            tr("The selection is about %1 characters: copying it takes about %2 of memory, and "
+               "the program it is pasted into needs about as much again. Saving the transcript "
+               "(File menu) keeps all of it without that.\n\nCopy it anyway?")
                 .arg(locale.toString(estimate), locale.formattedDataSize(estimate * 2));
         if (!m_dialogs->confirm(window(), tr("Copy a Large Selection"), question, tr("Copy")))
             return;
