@@ -350,6 +350,95 @@ bool TranscriptLayout::rowOfByte(Mode mode, Transcript::Direction direction, qin
     return false;
 }
 
+bool TranscriptLayout::nextDataByte(qint64 entry, Transcript::Direction *direction, qint64 *offset) const
+{
+    for (qint64 e = std::max<qint64>(0, entry); m_transcript && e < m_indexedEntries; ++e) {
+        const Transcript::Entry info = m_transcript->entry(e);
+        if (info.kind == Transcript::Kind::Data && info.size > 0) {
+            *direction = info.direction;
+            *offset = info.offset;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool TranscriptLayout::byteAt(Mode mode, qint64 row, qsizetype column, bool withTimes,
+                              Transcript::Direction *direction, qint64 *offset) const
+{
+    const QList<Row> found = rows(mode, row, 1);
+    if (found.isEmpty())
+        return false;
+    const Row &r = found.first();
+    if (r.isEvent())
+        return nextDataByte(r.entry + 1, direction, offset);
+    const qsizetype inBody = std::max<qsizetype>(0, column - head(mode, r, withTimes).size());
+    // The byte after the row's last one, which is in entry `last`.
+    const auto after = [&](qint64 last, const Transcript::Entry &lastInfo, qint64 streamOffset) {
+        if (streamOffset < lastInfo.offset + lastInfo.size || !nextDataByte(last + 1, direction, offset)) {
+            *direction = lastInfo.direction;
+            *offset = streamOffset;
+        }
+        return true;
+    };
+    if (mode == Mode::Text) {
+        const EntryRows &rows = textRows(r.entry);
+        const qint64 end = std::min<qint64>(r.end, rows.data.size());
+        const qint64 begin = std::min<qint64>(r.begin, end);
+        const qint64 at = begin + TranscriptText::byteAtColumn(QByteArrayView(rows.data).sliced(begin, end - begin), inBody);
+        if (at >= end)
+            return after(r.entry, r.info, r.info.offset + end);
+        *direction = r.info.direction;
+        *offset = r.info.offset + at;
+        return true;
+    }
+    // Hex: "OFFSET  hh hh ... hh  hh ... hh  |ascii|", byte i of the aligned
+    // row at hexColumn(i) and at asciiStart + i.
+    const qint64 aligned = r.begin / hexRowBytes * hexRowBytes;
+    const int digits = offsetDigits(aligned);
+    const qsizetype asciiStart = hexColumn(digits, hexRowBytes) + 2;
+    qint64 i = 0;
+    if (inBody >= asciiStart) {
+        i = inBody - asciiStart;
+    } else {
+        while (i + 1 < hexRowBytes && hexColumn(digits, i + 1) <= inBody)
+            ++i;
+    }
+    i = std::clamp(i, r.begin - aligned, r.end - aligned);
+    if (aligned + i < r.end) {
+        *direction = r.info.direction;
+        *offset = aligned + i;
+        return true;
+    }
+    // After the row: its last byte may be in a later entry of the run.
+    qint64 last = r.entry;
+    Transcript::Entry lastInfo = r.info;
+    while (lastInfo.offset + lastInfo.size < r.end && last + 1 < m_indexedEntries) {
+        const Transcript::Entry next = m_transcript->entry(last + 1);
+        if (next.kind != Transcript::Kind::Data || next.direction != r.info.direction || !next.source.isEmpty())
+            break;
+        ++last;
+        lastInfo = next;
+    }
+    return after(last, lastInfo, r.end);
+}
+
+qint64 TranscriptLayout::bytesBeforeEntry(qint64 entry) const
+{
+    if (!m_transcript || m_checkpoints.isEmpty())
+        return 0;
+    entry = std::clamp<qint64>(entry, 0, m_indexedEntries);
+    const qsizetype checkpoint = std::min<qsizetype>(m_checkpoints.size() - 1, qsizetype(entry / m_stride));
+    const Cursor &from = m_checkpoints.at(checkpoint);
+    qint64 bytes = from.before[0] + from.before[1];
+    for (qint64 e = from.entry; e < entry; ++e) {
+        const Transcript::Entry info = m_transcript->entry(e);
+        if (info.kind == Transcript::Kind::Data)
+            bytes += info.size;
+    }
+    return bytes;
+}
+
 QString TranscriptLayout::head(Mode mode, const Row &row, bool withTimes) const
 {
     QString head = withTimes ? TranscriptText::timePrefix(row.info) : QString();

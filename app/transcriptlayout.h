@@ -90,6 +90,23 @@ public:
     bool rowOfByte(Mode mode, Transcript::Direction direction, qint64 offset, bool withTimes, qint64 *row,
                    qsizetype *column) const;
 
+    // The inverse of rowOfByte(): the byte that position (`row`, `column`) of
+    // `mode`'s rows stands for, as a direction and an offset in its stream.
+    // In a data row, the byte whose text covers the column (an escape such as
+    // "\x00" covers four columns; in hex, a byte's two digits, the space after
+    // them and its ASCII character), or the row's first byte for a column in
+    // its head (time, marker, source). A column after the row's last byte
+    // gives the byte after it: the next row's first one, or after an entry's
+    // last byte the first byte of the next data entry of either direction
+    // (if none yet, the end of the row's direction's stream). An event's row
+    // gives the first byte of the next data entry. False if there is none or
+    // the row is not indexed.
+    bool byteAt(Mode mode, qint64 row, qsizetype column, bool withTimes, Transcript::Direction *direction,
+                qint64 *offset) const;
+    // The data bytes of both directions in the indexed entries before `entry`
+    // (reads at most stride() entries' metadata: cheap).
+    qint64 bytesBeforeEntry(qint64 entry) const;
+
     // What a row shows: head (time, marker, source) then body. A text row's
     // body is the escaped bytes (TranscriptText::escape); an event's is its
     // description; a hex row's is "OFFSET  hh hh ...  |ascii|".
@@ -122,6 +139,8 @@ private:
     // `offset` of a direction), from the nearest checkpoint.
     Cursor cursorForRow(Mode mode, qint64 row) const;
     qint64 hexRowEnd(qint64 entry, const Transcript::Entry &info, qint64 begin) const;
+    // The first byte of the first data entry at or after `entry`; false if none is indexed.
+    bool nextDataByte(qint64 entry, Transcript::Direction *direction, qint64 *offset) const;
 
     const Transcript *m_transcript = nullptr;
     qsizetype m_maxCheckpoints;

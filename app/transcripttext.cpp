@@ -162,6 +162,34 @@ QString escape(QByteArrayView bytes)
     return out;
 }
 
+qsizetype byteAtColumn(QByteArrayView bytes, qsizetype column)
+{
+    // The same walk as escape(), counting columns instead of keeping them.
+    QString unit;
+    qsizetype at = 0;
+    for (qsizetype pos = 0; pos < bytes.size();) {
+        const auto byte = static_cast<uchar>(bytes[pos]);
+        qsizetype length = 1;
+        unit.clear();
+        if (byte < 0x80) {
+            appendAscii(unit, byte);
+        } else {
+            const Utf8Sequence sequence = decodeUtf8(bytes, pos);
+            if (sequence.length == 0) {
+                appendByteEscape(unit, byte);
+            } else {
+                appendCodePoint(unit, sequence.codePoint);
+                length = sequence.length;
+            }
+        }
+        if (column < at + unit.size())
+            return pos;
+        at += unit.size();
+        pos += length;
+    }
+    return bytes.size();
+}
+
 void appendEscaped(QByteArrayView bytes, QByteArray &out)
 {
     // Written in place: no byte becomes more than 4 ("\xHH"; a formatting

@@ -22,6 +22,12 @@ namespace TranscriptText {
 // line break only in splitLines().
 QString escape(QByteArrayView bytes);
 
+// The inverse of escape() for positions: the index of the byte whose escaped
+// text covers column `column` of escape(bytes) (the first byte of a UTF-8
+// sequence or an escape such as "\x00", which take one and four columns);
+// bytes.size() for a column at or after the end.
+qsizetype byteAtColumn(QByteArrayView bytes, qsizetype column);
+
 // escape(bytes).toUtf8(), appended to `out`: the same text, made without
 // a QString, for exports.
 void appendEscaped(QByteArrayView bytes, QByteArray &out);

@@ -160,6 +160,8 @@ FindBar::FindBar(TranscriptView *view, QWidget *parent)
     connect(m_syntax, &QComboBox::currentIndexChanged, this, &FindBar::updateSyntax);
     connect(m_search, &TranscriptSearch::progress, this, &FindBar::onProgress);
     connect(m_search, &TranscriptSearch::finished, this, &FindBar::onFinished);
+    if (m_view)
+        connect(m_view, &TranscriptView::selectionChanged, this, &FindBar::onViewSelectionChanged);
     updateSyntax();
     updateErrorColour();
     hide();
@@ -194,6 +196,7 @@ void FindBar::findPrevious()
 
 void FindBar::setCurrentRange(const TranscriptSearch::Match &range)
 {
+    m_selectionMoved = false;
     m_current = range;
     m_searched = m_view ? m_view->transcript() : nullptr;
 }
@@ -237,6 +240,7 @@ void FindBar::find(bool backward)
         m_current = TranscriptSearch::Match();
         m_searched = transcript;
     }
+    startFromViewSelection();
 
     TranscriptSearch::Request request;
     request.pattern = pattern.bytes();
@@ -287,8 +291,12 @@ void FindBar::onFinished(const TranscriptSearch::Result &result)
     }
     const TranscriptSearch::Match &match = result.match;
     m_current = match;
-    if (m_view)
+    m_selectionMoved = false;
+    if (m_view) {
+        m_showingMatch = true;
         m_view->showMatch(match.direction, match.offset, match.length);
+        m_showingMatch = false;
+    }
     Q_EMIT matchFound(match.direction, match.offset, match.length);
 
     const QString where = (match.direction == Transcript::Direction::Sent ? tr("Sent, offset %1")
@@ -301,6 +309,38 @@ void FindBar::onFinished(const TranscriptSearch::Result &result)
     } else {
         setResult(where, false);
     }
+}
+
+void FindBar::onViewSelectionChanged()
+{
+    if (m_showingMatch)
+        return;
+    if (!m_view->hasCaret()) { // cleared (e.g. another mode): the last match stays the place
+        m_selectionMoved = false;
+        return;
+    }
+    // A match the view selects late (it was still catching up) is not the person's.
+    Transcript::Direction direction = Transcript::Direction::Received;
+    qint64 offset = -1;
+    if (m_current.isValid() && m_view->hasSelection()
+        && m_view->byteAt(m_view->selectionStart(), &direction, &offset) && direction == m_current.direction
+        && offset == m_current.offset)
+        return;
+    m_selectionMoved = true;
+}
+
+void FindBar::startFromViewSelection()
+{
+    if (!m_selectionMoved || !m_view || !m_view->hasCaret())
+        return;
+    m_selectionMoved = false;
+    Transcript::Direction direction = Transcript::Direction::Received;
+    qint64 offset = -1;
+    if (!m_view->byteAt(m_view->selectionStart(), &direction, &offset))
+        return; // nothing after it: from the last match as before
+    // Length 1 for a selection: Next skips a match at its very start (the
+    // selected match itself); 0 for a click: a match right there is next.
+    m_current = TranscriptSearch::Match{direction, offset, m_view->hasSelection() ? 1 : 0};
 }
 
 void FindBar::setResult(const QString &text, bool isError)

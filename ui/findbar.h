@@ -33,7 +33,12 @@ class TranscriptView;
 // Each search runs on a snapshot of the view's transcript taken when it
 // starts (TranscriptSearch), so a live transcript keeps growing meanwhile.
 // It starts after the current match (or the range given with
-// setCurrentRange()) and wraps around, saying so. A found match is shown
+// setCurrentRange()) and wraps around, saying so. If the person clicked or
+// selected in the view since (TranscriptView::selectionChanged() not caused
+// by a match shown), it starts from there instead, like an editor: Next
+// finds the first match after the selection's first byte (at or after a
+// click's byte), Previous the last one before it
+// (TranscriptView::byteAt()). A found match is shown
 // with TranscriptView::showMatch() (the only place that calls it), then
 // matchFound() is emitted. The result is written in the bar ("Received,
 // offset 1,234", "Not found", a pattern's error) and its accessible name;
@@ -93,12 +98,16 @@ private:
     void updateSyntax();
     void updateErrorColour();
     void stopProgress();
+    void onViewSelectionChanged();
+    void startFromViewSelection();
 
     TranscriptView *m_view;
     TranscriptSearch *m_search;
     std::weak_ptr<Transcript> m_searched; // the transcript m_current belongs to
     TranscriptSearch::Match m_current;
     bool m_backward = false;
+    bool m_selectionMoved = false; // the person selected in the view since the last match
+    bool m_showingMatch = false;
     bool m_resultIsError = false;
 
     QAction *m_findAction = nullptr;

@@ -24,6 +24,7 @@
 #include "certificatepanel.h"
 #include "connectionbar.h"
 #include "connectionsetup.h"
+#include "copystatus.h"
 #include "dialogs.h"
 #include "historycontrol.h"
 #include "findbar.h"
@@ -105,6 +106,8 @@ MainWindow::MainWindow(AppSettings *settings, Dialogs *dialogs, QWidget *parent)
     connect(new RecordingStatus(&m_session, statusBar(), this), &RecordingStatus::stopped, this,
             &MainWindow::showError);
     m_saveStatus = new SaveStatus(&m_files, statusBar(), this);
+    new CopyStatus(m_view, statusBar(), this);
+    m_view->setDialogs(dialogs);
     m_trafficStatus = new TrafficStatus(&m_session, statusBar(), this);
 
     m_setup = new ConnectionSetup(settings, dialogs, this);

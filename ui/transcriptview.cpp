@@ -19,6 +19,7 @@
 #include <QToolButton>
 
 #include "actionutil.h"
+#include "dialogs.h"
 #include "fixedfont.h"
 #include "transcripttext.h"
 
@@ -207,6 +208,9 @@ TranscriptView::TranscriptView(QWidget *parent)
     connect(&m_longTimer, &QTimer::timeout, this, &TranscriptView::renderPending);
     connect(&m_backlogTimer, &QTimer::timeout, this, &TranscriptView::renderPending);
     connect(&m_refreshTimer, &QTimer::timeout, this, &TranscriptView::refresh);
+    m_copyTimer.setSingleShot(true);
+    m_copyTimer.setInterval(0);
+    connect(&m_copyTimer, &QTimer::timeout, this, &TranscriptView::continueCopy);
 
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
         if (m_settingBars)
@@ -251,12 +255,15 @@ TranscriptView::TranscriptView(QWidget *parent)
     updateColors();
 }
 
+// A running copy just stops (its timer is a member): no signal from a view
+// being destroyed; CopyStatus hides on destroyed().
 TranscriptView::~TranscriptView() = default;
 
 void TranscriptView::setTranscript(std::shared_ptr<Transcript> transcript)
 {
     disconnect(m_appendedConnection);
     stopTimers();
+    cancelCopy(); // before the layout forgets the rows
     m_transcript = std::move(transcript);
     m_layout.setTranscript(m_transcript.get());
     m_pendingMatch.active = false;
@@ -277,6 +284,7 @@ void TranscriptView::setTranscript(std::shared_ptr<Transcript> transcript)
 // Forgets what depends on the rows' columns, then shows the current state.
 void TranscriptView::resetView()
 {
+    cancelCopy(); // rows mean something else now
     m_maxColumns = 0;
     m_selecting = false;
     clearSelection();
@@ -783,6 +791,8 @@ QString TranscriptView::allText() const
 
 void TranscriptView::setSelection(TextPosition anchor, TextPosition cursor)
 {
+    if (!m_hasSelection || !(anchor == m_anchor) || !(cursor == m_cursor))
+        cancelCopy(); // the text being copied is no longer the selection
     m_anchor = anchor;
     m_cursor = cursor;
     m_hasSelection = true;
@@ -792,6 +802,7 @@ void TranscriptView::setSelection(TextPosition anchor, TextPosition cursor)
 
 void TranscriptView::clearSelection()
 {
+    cancelCopy();
     const bool had = hasSelection();
     m_hasSelection = false;
     m_anchor = m_cursor = TextPosition{};
@@ -810,57 +821,155 @@ void TranscriptView::selectAll()
     setSelection(TextPosition{0, 0}, TextPosition{rows - 1, last.isEmpty() ? 0 : last.first().size()});
 }
 
-QString TranscriptView::selectedText(bool *truncated) const
+qint64 TranscriptView::appendSelectedRows(QString &out, qint64 first, qint64 count, TextPosition start,
+                                          TextPosition end) const
 {
-    if (truncated)
-        *truncated = false;
+    const QList<TranscriptLayout::Row> rows = m_layout.rows(m_mode, first, count);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const qint64 index = first + i;
+        const TranscriptLayout::Row &row = rows.at(i);
+        const QString text = m_layout.text(m_mode, row, m_showTimestamps);
+        qsizetype from = index == start.row ? std::min(start.column, text.size()) : 0;
+        const qsizetype to = index == end.row ? std::min(end.column, text.size()) : text.size();
+        // A cut long line is copied whole again: no break, no second head.
+        const bool joined = index != start.row && row.continuation;
+        if (joined)
+            from = std::max(from, m_layout.head(m_mode, row, m_showTimestamps).size());
+        else if (index != start.row)
+            out += QLatin1Char('\n');
+        if (to > from)
+            out += QStringView(text).mid(from, to - from);
+    }
+    return rows.size();
+}
+
+QString TranscriptView::selectedText() const
+{
     QString out;
     if (!hasSelection())
         return out;
     const TextPosition start = selectionStart();
     const TextPosition end = selectionEnd();
     constexpr qint64 batch = 512;
-    for (qint64 first = start.row; first <= end.row; first += batch) {
-        const QList<TranscriptLayout::Row> rows = m_layout.rows(m_mode, first, std::min(batch, end.row - first + 1));
-        if (rows.isEmpty())
+    for (qint64 first = start.row; first <= end.row;) {
+        const qint64 read = appendSelectedRows(out, first, std::min(batch, end.row - first + 1), start, end);
+        if (read == 0)
             break;
-        for (qsizetype i = 0; i < rows.size(); ++i) {
-            const qint64 index = first + i;
-            const TranscriptLayout::Row &row = rows.at(i);
-            const QString text = m_layout.text(m_mode, row, m_showTimestamps);
-            qsizetype from = index == start.row ? start.column : 0;
-            const qsizetype to = index == end.row ? std::min(end.column, text.size()) : text.size();
-            // A cut long line is copied whole again: no break, no second head.
-            const bool joined = index != start.row && row.continuation;
-            if (joined)
-                from = std::max(from, m_layout.head(m_mode, row, m_showTimestamps).size());
-            else if (index != start.row)
-                out += QLatin1Char('\n');
-            if (to > from)
-                out += QStringView(text).mid(from, to - from);
-            if (out.size() >= maxCopyChars) {
-                if (truncated)
-                    *truncated = out.size() > maxCopyChars || index < end.row || to < text.size();
-                out.truncate(maxCopyChars);
-                return out;
-            }
-        }
+        first += read;
     }
     return out;
 }
 
+bool TranscriptView::byteAt(TextPosition position, Transcript::Direction *direction, qint64 *offset) const
+{
+    return m_layout.byteAt(m_mode, position.row, position.column, m_showTimestamps, direction, offset);
+}
+
+qint64 TranscriptView::estimatedSelectionChars() const
+{
+    if (!hasSelection())
+        return 0;
+    const TextPosition start = selectionStart();
+    const TextPosition end = selectionEnd();
+    const QList<TranscriptLayout::Row> first = m_layout.rows(m_mode, start.row, 1);
+    const QList<TranscriptLayout::Row> last = m_layout.rows(m_mode, end.row, 1);
+    if (first.isEmpty() || last.isEmpty())
+        return 0;
+    // The data bytes from the first row's entry to the end of the last
+    // row's: a text row shows a byte in one character or more (an escape
+    // takes up to four, UTF-8 takes fewer), a hex row 16 bytes in 78
+    // columns. Each row adds its head.
+    const TranscriptLayout::Row &lastRow = last.first();
+    qint64 bytes = m_layout.bytesBeforeEntry(lastRow.entry + 1) - m_layout.bytesBeforeEntry(first.first().entry);
+    const qint64 rows = end.row - start.row + 1;
+    const bool hex = m_mode == TranscriptLayout::Mode::Hex;
+    const qint64 headChars = (m_showTimestamps ? TranscriptText::timePrefix(lastRow.info).size() : 0) + 3;
+    return (hex ? bytes * 5 : bytes) + rows * (headChars + 1);
+}
+
 void TranscriptView::copy()
 {
-    bool truncated = false;
-    const QString text = selectedText(&truncated);
-    if (text.isEmpty())
+    if (!hasSelection() || m_copyJob.active)
         return;
-    QGuiApplication::clipboard()->setText(text);
-    if (truncated) {
-        Q_EMIT message(tr("Copied the first %1 characters of the selection only: save the transcript "
-                          "(File > Save As) to keep all of it.")
-                           .arg(QLocale().toString(maxCopyChars)));
+    const qint64 estimate = estimatedSelectionChars();
+    if (estimate <= syncCopyChars) {
+        const QString text = selectedText();
+        if (!text.isEmpty())
+            QGuiApplication::clipboard()->setText(text);
+        return;
     }
+    if (m_dialogs && estimate > m_copyConfirmChars) {
+        const QLocale locale;
+        const QString question =
+            tr("The selection is about %1 characters: copying it takes about %2 of memory, and "
+               "the program it is pasted into needs about as much again. Saving the transcript "
+               "(File menu) keeps all of it without that.\n\nCopy it anyway?")
+                .arg(locale.toString(estimate), locale.formattedDataSize(estimate * 2));
+        if (!m_dialogs->confirm(window(), tr("Copy a Large Selection"), question, tr("Copy")))
+            return;
+        if (!hasSelection() || m_copyJob.active) // changed while asking
+            return;
+    }
+    m_copyJob.active = true;
+    m_copyJob.start = selectionStart();
+    m_copyJob.end = selectionEnd();
+    m_copyJob.next = m_copyJob.start.row;
+    m_copyJob.text = QString();
+    m_copyJob.text.reserve(qsizetype(std::min<qint64>(estimate, qint64(INT_MAX))));
+    Q_EMIT copyStarted();
+    Q_EMIT copyProgress(0, m_copyJob.end.row - m_copyJob.start.row + 1);
+    m_copyTimer.start();
+}
+
+void TranscriptView::continueCopy()
+{
+    if (!m_copyJob.active)
+        return;
+    QElapsedTimer slice;
+    slice.start();
+    constexpr qint64 batch = 256;
+    CopyJob &job = m_copyJob;
+    while (job.next <= job.end.row) {
+        const qint64 read = appendSelectedRows(job.text, job.next, std::min(batch, job.end.row - job.next + 1),
+                                               job.start, job.end);
+        if (read == 0) { // the rows are gone (cannot happen while the selection stands)
+            stopCopy(false);
+            return;
+        }
+        job.next += read;
+        if (slice.elapsed() >= copySliceMs)
+            break;
+    }
+    if (job.next <= job.end.row) {
+        m_copyTimer.start(); // before the signal: a receiver may cancel
+        Q_EMIT copyProgress(job.next - job.start.row, job.end.row - job.start.row + 1);
+        return;
+    }
+    stopCopy(true);
+}
+
+void TranscriptView::stopCopy(bool copied)
+{
+    m_copyTimer.stop();
+    QString text = std::move(m_copyJob.text);
+    m_copyJob = CopyJob();
+    if (copied) {
+        text.squeeze();
+        const qsizetype size = text.size();
+        QGuiApplication::clipboard()->setText(text);
+        text = QString();
+        Q_EMIT message(tr("Copied %1 characters").arg(QLocale().toString(size)));
+    } else {
+        text = QString();
+        Q_EMIT message(tr("Copy cancelled"));
+    }
+    Q_EMIT copyFinished(copied);
+}
+
+void TranscriptView::cancelCopy()
+{
+    if (m_copyJob.active)
+        stopCopy(false);
 }
 
 void TranscriptView::moveCursorBy(qint64 rows, qsizetype columns, bool extend)
@@ -885,6 +994,10 @@ void TranscriptView::keyPressEvent(QKeyEvent *event)
 {
     if (event == QKeySequence::Copy) {
         copy();
+        return;
+    }
+    if (event->key() == Qt::Key_Escape && isCopying()) {
+        cancelCopy();
         return;
     }
     if (event == QKeySequence::SelectAll) {

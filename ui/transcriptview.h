@@ -11,6 +11,7 @@
 #include "transcript.h"
 #include "transcriptlayout.h"
 
+class Dialogs;
 class QAction;
 class QLabel;
 class QToolButton;
@@ -48,10 +49,24 @@ class QToolButton;
 //
 // Selection: mouse drag, Shift+click, Shift+arrows/Page/Home/End, Select All.
 // Positions are (row, column) of the current mode's rows; switching modes or
-// timestamps clears the selection. Copy puts the selected text on the
-// clipboard with a cut long line joined again; at most maxCopyChars
-// characters: a larger selection copies its beginning and says so through
-// message().
+// timestamps clears the selection. byteAt() maps a position to the byte it
+// shows (the Find bar starts there).
+//
+// Copy puts the selected text on the clipboard, any amount of it: the rows'
+// texts as shown (time prefix included when shown) joined with "\n", a cut
+// long line joined again. A selection of at most syncCopyChars characters
+// (estimated from its bytes, see estimatedSelectionChars()) is copied at
+// once. A larger one is built on this thread in slices of about copySliceMs
+// (the layout is not thread-safe), between which events are handled, and
+// the clipboard is set once at the end: copyStarted(), copyProgress() and
+// copyFinished() let the window show progress with a Cancel button
+// (CopyStatus); cancelCopy() or Esc in the view stops it and leaves the
+// clipboard as it was. Above copyConfirmChars() characters (2 bytes each in
+// memory) it asks first through Dialogs::confirm(), default No. Whatever
+// changes what the selection means (another selection, mode, timestamps or
+// transcript) cancels a running copy; rows appended meanwhile do not matter
+// (rows only grow at the end). The outcome ("Copied N characters", "Copy
+// cancelled") is sent as message().
 //
 // Accessibility: the view's QAccessibleTextInterface (int offsets) exposes a
 // window of rows around the visible ones (accessibleWindowRows before and
@@ -66,7 +81,9 @@ public:
     static constexpr int longDelayMs = 50;  // upper bound while data keeps coming
     static constexpr int repaintIntervalMs = 16;
     static constexpr qint64 maxIndexBytesPerPass = 8 * 1024 * 1024;
-    static constexpr qint64 maxCopyChars = 4 * 1024 * 1024;
+    static constexpr qint64 syncCopyChars = 1024 * 1024;              // copied at once up to this estimate
+    static constexpr int copySliceMs = 8;                              // one slice of a larger copy
+    static constexpr qint64 defaultCopyConfirmChars = 64 * 1024 * 1024; // asks above this estimate
     static constexpr int accessibleWindowRows = 100;
 
     struct TextPosition {
@@ -150,10 +167,25 @@ public:
     void setSelection(TextPosition anchor, TextPosition cursor);
     void clearSelection();
     void selectAll();
-    // The selected text, at most maxCopyChars characters (*truncated says
-    // whether it was cut).
-    QString selectedText(bool *truncated = nullptr) const;
+    // Whether a position was clicked or selected (also an empty selection, a
+    // caret: hasSelection() is false then); false after clearSelection().
+    bool hasCaret() const { return m_hasSelection; }
+    // The byte `position` shows (TranscriptLayout::byteAt() in the current mode).
+    bool byteAt(TextPosition position, Transcript::Direction *direction, qint64 *offset) const;
+    // The whole selected text, built now (see copy() for large selections).
+    QString selectedText() const;
+    // About how many characters the selection's text has, from its byte
+    // range and row count (cheap: no pass over the data). 0 without selection.
+    qint64 estimatedSelectionChars() const;
+
+    // Copy (see above). Nothing happens while a copy of the same selection runs.
     void copy();
+    void cancelCopy(); // clipboard left as it was; no-op if none runs
+    bool isCopying() const { return m_copyJob.active; }
+    // Where big copies are confirmed (may be null: never asked). Not owned.
+    void setDialogs(Dialogs *dialogs) { m_dialogs = dialogs; }
+    void setCopyConfirmChars(qint64 chars) { m_copyConfirmChars = chars; }
+    qint64 copyConfirmChars() const { return m_copyConfirmChars; }
 
     // The accessibility window (see above): its first row and its text.
     qint64 accessibleWindowFirstRow() const;
@@ -167,9 +199,14 @@ public:
 Q_SIGNALS:
     // After each indexing pass.
     void rendered();
-    // A message for the window's status bar (copy cut at maxCopyChars).
+    // A message for the window's status bar (a copy's outcome).
     void message(const QString &text);
     void selectionChanged();
+    // A copy in slices started (not for one copied at once); its progress in
+    // rows after each slice; its end (copied: the clipboard was set).
+    void copyStarted();
+    void copyProgress(qint64 doneRows, qint64 totalRows);
+    void copyFinished(bool copied);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -212,6 +249,11 @@ private:
     void invalidateAccessibleWindow();
     void resetView();
     bool selectMatch(Transcript::Direction direction, qint64 offset, qint64 length);
+    // Appends the selected part of up to `count` rows from `first` to `out`
+    // (start..end: the selection); returns the rows read.
+    qint64 appendSelectedRows(QString &out, qint64 first, qint64 count, TextPosition start, TextPosition end) const;
+    void continueCopy();
+    void stopCopy(bool copied);
 
     std::shared_ptr<Transcript> m_transcript;
     QMetaObject::Connection m_appendedConnection;
@@ -238,6 +280,17 @@ private:
         qint64 offset = 0;
         qint64 length = 0;
     } m_pendingMatch;
+
+    struct CopyJob {
+        bool active = false;
+        TextPosition start;
+        TextPosition end;
+        qint64 next = 0; // the next row to read
+        QString text;
+    } m_copyJob;
+    QTimer m_copyTimer;
+    Dialogs *m_dialogs = nullptr;
+    qint64 m_copyConfirmChars = defaultCopyConfirmChars;
 
     bool m_hasSelection = false;
     bool m_selecting = false;

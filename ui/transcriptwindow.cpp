@@ -10,6 +10,7 @@
 
 #include "actionutil.h"
 #include "appsettings.h"
+#include "copystatus.h"
 #include "findbar.h"
 #include "messagestatusbar.h"
 #include "savestatus.h"
@@ -69,6 +70,8 @@ TranscriptWindow::TranscriptWindow(std::shared_ptr<Transcript> transcript, const
     connect(m_view, &TranscriptView::message, statusBar(), [this](const QString &text) { statusBar()->showMessage(text); });
     connect(m_find, &FindBar::statusMessage, statusBar(), &QStatusBar::showMessage);
     m_saveStatus = new SaveStatus(&m_files, statusBar(), this);
+    new CopyStatus(m_view, statusBar(), this);
+    m_view->setDialogs(dialogs);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_fileMenu = file;

@@ -28,6 +28,10 @@ private Q_SLOTS:
     void hexRunsEndAtDirectionChangesAndDatagrams();
     void rowOfByteFindsTheColumn();
     void recordedRowCountsAgreeWithTheData();
+    void byteAtInvertsRowOfByte();
+    void byteAtColumnsOfEscapesAndHex();
+    void byteAtAfterRowsAndEvents();
+    void bytesBeforeEntryCountsBothDirections();
 
 private:
     static QStringList allText(const TranscriptLayout &layout, Mode mode, bool withTimes = false)
@@ -324,6 +328,160 @@ void TranscriptLayoutTest::recordedRowCountsAgreeWithTheData()
         QCOMPARE(withoutCounts.rows[m], withCounts.rows[m]);
         QCOMPARE(withoutCounts.text[m], withCounts.text[m]);
         QCOMPARE(withoutCounts.firstRows[m], withCounts.firstRows[m]);
+void TranscriptLayoutTest::byteAtInvertsRowOfByte()
+{
+    Transcript transcript;
+    transcript.start();
+    fill(transcript, 60, 5);
+    // Escapes of several widths, a long line cut into continuation rows
+    // (with escapes at the cuts), hex runs across chunks, a datagram.
+    static const char specialBytes[] = "GET /\\x HTTP/1.0\r\n\x00\x01\x7f\t\\ caf\xc3\xa9 \xff\xfe end\n";
+    const QByteArray special(specialBytes, sizeof specialBytes - 1);
+    QByteArray longLine;
+    while (longLine.size() < 3 * TranscriptLayout::maxRowBytes)
+        longLine += QByteArray("0123456789abcdef\x00\x1b", 18);
+    longLine += '\n';
+    // Every byte from here on; before, a sample (the filler is plain text).
+    const qint64 firstChecked[2] = {transcript.totalBytes(Direction::Sent), transcript.totalBytes(Direction::Received)};
+    transcript.appendData(Direction::Sent, special);
+    transcript.appendEvent(TranscriptEvent::closedByPeer());
+    transcript.appendData(Direction::Received, longLine);
+    transcript.appendData(Direction::Received, "tail of the run");
+    transcript.appendData(Direction::Sent, "x\x00y", QStringLiteral("127.0.0.1:9"));
+    TranscriptLayout layout(8);
+    layout.setTranscript(&transcript);
+    layout.indexMore(1LL << 40);
+    QVERIFY(layout.stride() > 1);
+    int continuations = 0;
+    for (const TranscriptLayout::Row &row : layout.rows(Mode::Text, 0, layout.rowCount(Mode::Text)))
+        continuations += row.continuation ? 1 : 0;
+    QVERIFY(continuations >= 2);
+
+    for (Mode mode : {Mode::Text, Mode::Hex}) {
+        for (bool withTimes : {false, true}) {
+            for (Direction direction : {Direction::Sent, Direction::Received}) {
+                const qint64 total = transcript.totalBytes(direction);
+                const QByteArray stream = transcript.read(direction, 0, total);
+                const qint64 from = firstChecked[direction == Direction::Sent ? 0 : 1];
+                for (qint64 offset = 0; offset < total; offset += offset < from ? 61 : 1) {
+                    // A UTF-8 continuation byte has no column of its own in text.
+                    if (mode == Mode::Text && (uchar(stream.at(offset)) & 0xC0) == 0x80 && offset > 0
+                        && uchar(stream.at(offset - 1)) >= 0xC2 && uchar(stream.at(offset - 1)) < 0xF5)
+                        continue;
+                    qint64 row = -1;
+                    qsizetype column = -1;
+                    QVERIFY(layout.rowOfByte(mode, direction, offset, withTimes, &row, &column));
+                    Direction foundDirection = direction == Direction::Sent ? Direction::Received : Direction::Sent;
+                    qint64 found = -1;
+                    QVERIFY(layout.byteAt(mode, row, column, withTimes, &foundDirection, &found));
+                    if (foundDirection != direction || found != offset) {
+                        QFAIL(qPrintable(QStringLiteral("mode %1 times %2 direction %3 offset %4 -> row %5 column %6 "
+                                                        "-> offset %7")
+                                             .arg(int(mode))
+                                             .arg(withTimes)
+                                             .arg(int(direction))
+                                             .arg(offset)
+                                             .arg(row)
+                                             .arg(column)
+                                             .arg(found)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+void TranscriptLayoutTest::byteAtColumnsOfEscapesAndHex()
+{
+    Transcript transcript;
+    transcript.appendData(Direction::Sent, "ab");
+    transcript.appendData(Direction::Received, QByteArray("\x00z\xc3\xa9!", 5));
+    TranscriptLayout layout;
+    layout.setTranscript(&transcript);
+    layout.indexMore(1 << 20);
+    QCOMPARE(layout.text(Mode::Text, layout.rows(Mode::Text, 1, 1).first(), false), QStringLiteral("< \\0z\u00e9!"));
+    const auto byteAt = [&](Mode mode, qint64 row, qsizetype column) {
+        Direction direction = Direction::Sent;
+        qint64 offset = -1;
+        if (!layout.byteAt(mode, row, column, false, &direction, &offset))
+            return qint64(-2);
+        return direction == Direction::Received ? offset : -1 - offset;
+    };
+    // "< \0z\u00e9!": the head, then "\0" covers columns 2-3, "z" 4, "\u00e9" (two bytes) 5, "!" 6.
+    const QList<qint64> expected = {0, 0, 0, 0, 1, 2, 4, 5, 5};
+    for (qsizetype column = 0; column < expected.size(); ++column)
+        QCOMPARE(byteAt(Mode::Text, 1, column), expected.at(column));
+
+    // Hex: "< 00000000  00 7a c3 a9 21 ... |.z..!|", byte i at 12 + 3i and at the ASCII column.
+    const QString hex = layout.text(Mode::Hex, layout.rows(Mode::Hex, 1, 1).first(), false);
+    QCOMPARE(hex.left(27), QStringLiteral("< 00000000  00 7a c3 a9 21 "));
+    QCOMPARE(byteAt(Mode::Hex, 1, 0), 0);   // head
+    QCOMPARE(byteAt(Mode::Hex, 1, 5), 0);   // offset digits
+    QCOMPARE(byteAt(Mode::Hex, 1, 12), 0);
+    QCOMPARE(byteAt(Mode::Hex, 1, 14), 0);  // the space after a byte's digits
+    QCOMPARE(byteAt(Mode::Hex, 1, 15), 1);
+    QCOMPARE(byteAt(Mode::Hex, 1, 25), 4);
+    const qsizetype ascii = hex.indexOf(QLatin1Char('|')) + 1;
+    QCOMPARE(byteAt(Mode::Hex, 1, ascii + 1), 1);
+    QCOMPARE(byteAt(Mode::Hex, 1, ascii + 4), 4);
+}
+
+void TranscriptLayoutTest::byteAtAfterRowsAndEvents()
+{
+    Transcript transcript;
+    transcript.appendEvent(TranscriptEvent::connected(), QStringLiteral("127.0.0.1:7"));
+    transcript.appendData(Direction::Sent, "one\ntwo\n");
+    transcript.appendEvent(TranscriptEvent::closedByPeer());
+    transcript.appendData(Direction::Received, "reply");
+    transcript.appendEvent(TranscriptEvent::error(), QStringLiteral("gone"));
+    TranscriptLayout layout;
+    layout.setTranscript(&transcript);
+    layout.indexMore(1 << 20);
+    // Text rows: * connected, > one, > two, * closed, < reply, * error.
+    QCOMPARE(layout.rowCount(Mode::Text), 6);
+    Direction direction = Direction::Received;
+    qint64 offset = -1;
+    const qsizetype far = 1000;
+    QVERIFY(layout.byteAt(Mode::Text, 0, 3, false, &direction, &offset)); // an event: the next data byte
+    QCOMPARE(direction, Direction::Sent);
+    QCOMPARE(offset, 0);
+    QVERIFY(layout.byteAt(Mode::Text, 1, far, false, &direction, &offset)); // after "one\n": the next row
+    QCOMPARE(direction, Direction::Sent);
+    QCOMPARE(offset, 4);
+    QVERIFY(layout.byteAt(Mode::Text, 2, far, false, &direction, &offset)); // after the entry: the next data entry
+    QCOMPARE(direction, Direction::Received);
+    QCOMPARE(offset, 0);
+    QVERIFY(layout.byteAt(Mode::Text, 3, 0, false, &direction, &offset));
+    QCOMPARE(direction, Direction::Received);
+    QCOMPARE(offset, 0);
+    QVERIFY(layout.byteAt(Mode::Text, 4, far, false, &direction, &offset)); // no data after: the stream's end
+    QCOMPARE(direction, Direction::Received);
+    QCOMPARE(offset, 5);
+    QVERIFY(!layout.byteAt(Mode::Text, 5, 0, false, &direction, &offset)); // the last event
+    QVERIFY(!layout.byteAt(Mode::Text, 6, 0, false, &direction, &offset)); // no such row
+    // Hex: * connected, > one\ntwo\n, * closed, < reply, * error.
+    QCOMPARE(layout.rowCount(Mode::Hex), 5);
+    QVERIFY(layout.byteAt(Mode::Hex, 1, far, false, &direction, &offset));
+    QCOMPARE(direction, Direction::Received);
+    QCOMPARE(offset, 0);
+    QVERIFY(layout.byteAt(Mode::Hex, 3, far, false, &direction, &offset));
+    QCOMPARE(direction, Direction::Received);
+    QCOMPARE(offset, 5);
+}
+
+void TranscriptLayoutTest::bytesBeforeEntryCountsBothDirections()
+{
+    Transcript transcript;
+    fill(transcript, 300, 7);
+    TranscriptLayout layout(8);
+    layout.setTranscript(&transcript);
+    layout.indexMore(1LL << 40);
+    QVERIFY(layout.stride() > 1);
+    qint64 bytes = 0;
+    for (qint64 e = 0; e <= transcript.entryCount(); ++e) {
+        QCOMPARE(layout.bytesBeforeEntry(e), bytes);
+        if (e < transcript.entryCount() && transcript.entry(e).kind == Transcript::Kind::Data)
+            bytes += transcript.entry(e).size;
     }
 }
 

@@ -119,6 +119,7 @@ private Q_SLOTS:
     void describeEvent();
     void appendEscapedMatchesEscape();
     void appendEntryLinesMatchesEntryLines();
+    void byteAtColumnInvertsEscape();
 };
 
 void tst_TranscriptText::escape_data()
@@ -438,6 +439,28 @@ void tst_TranscriptText::appendEntryLinesMatchesEntryLines()
             }
         }
     }
+}
+
+void tst_TranscriptText::byteAtColumnInvertsEscape()
+{
+    // Units of every width: "a" 1, "\\0" 2, "\\x01" 4, "é" 1 column for 2 bytes,
+    // "😀" 2 columns (a surrogate pair) for 4 bytes, U+200B "\\u{200b}" 8 for 3.
+    static const char data[] = "a\0\x01\xc3\xa9\xf0\x9f\x98\x80\xe2\x80\x8b\xc3z";
+    const QByteArrayView bytes(data, sizeof data - 1);
+    const QString escaped = TranscriptText::escape(bytes);
+    QCOMPARE(escaped, QStringLiteral(u"a\\0\\x01\u00e9\U0001F600\\u{200b}\\xc3z"));
+    const QList<qsizetype> starts = {0, 1, 2, 3, 5, 9, 12, 13}; // bytes that begin a unit
+    qsizetype column = 0;
+    for (qsizetype i = 0; i < starts.size(); ++i) {
+        const qsizetype next = i + 1 < starts.size()
+            ? TranscriptText::escape(bytes.first(starts.at(i + 1))).size()
+            : escaped.size();
+        for (; column < next; ++column)
+            QCOMPARE(TranscriptText::byteAtColumn(bytes, column), starts.at(i));
+    }
+    QCOMPARE(TranscriptText::byteAtColumn(bytes, escaped.size()), bytes.size());
+    QCOMPARE(TranscriptText::byteAtColumn(bytes, escaped.size() + 10), bytes.size());
+    QCOMPARE(TranscriptText::byteAtColumn(QByteArrayView(), 0), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_TranscriptText)

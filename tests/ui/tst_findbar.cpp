@@ -44,6 +44,8 @@ private Q_SLOTS:
     void newTranscriptStartsFromTheTop();
     void resultForAnotherTranscriptIsDropped();
     void buttonsSearchToo();
+    void findStartsFromTheViewsSelection();
+    void findStartsFromAHexSelection();
     void everyControlIsNamed();
 
 private:
@@ -350,6 +352,94 @@ void FindBarTest::buttonsSearchToo()
     QCOMPARE(matchText(found.at(1)), QStringLiteral("received@0+4")); // wrapped to the bottom
     QTest::mouseClick(bar->findChild<QToolButton *>(QStringLiteral("findClose")), Qt::LeftButton);
     QVERIFY(!bar->isVisible());
+}
+
+void FindBarTest::findStartsFromTheViewsSelection()
+{
+    // Text rows: 0 "> GET /hello HTTP/1.0\r\n", 1 "> \r\n", 2 "* connected ...",
+    // 3 "< HTTP/1.0 200 OK\r\n", 4 "< \r\n", 5 "< hel", 6 "< lo world, Hello again".
+    std::unique_ptr<TranscriptWindow> window(showWindow(sample()));
+    FindBar *bar = window->findBar();
+    TranscriptView *view = window->view();
+    view->flush();
+    QTRY_VERIFY(view->paintedRows().size() >= 7);
+    QSignalSpy found(bar, &FindBar::matchFound);
+    bar->activate();
+    bar->patternEdit()->setText(QStringLiteral("hello"));
+    bar->matchCaseBox()->setChecked(false); // matches: sent@5, received@19, received@32
+    const auto click = [&](qint64 row, qsizetype column, Qt::KeyboardModifiers modifiers = {}) {
+        const QRect cell = view->cellRect({row, column});
+        QVERIFY(!cell.isEmpty());
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, cell.topLeft() + QPoint(1, cell.height() / 2));
+    };
+
+    // A click in "HTTP/1.0 200 OK" (received byte 0): F3 finds the next match from there, not from the top.
+    click(3, 2);
+    QVERIFY(!view->hasSelection() && view->hasCaret());
+    bar->findNextAction()->trigger();
+    QTRY_COMPARE(found.size(), 1);
+    QCOMPARE(matchText(found.at(0)), QStringLiteral("received@19+5"));
+    // Untouched since: on from the match shown.
+    bar->findNextAction()->trigger();
+    QTRY_COMPARE(found.size(), 2);
+    QCOMPARE(matchText(found.at(1)), QStringLiteral("received@32+5"));
+
+    // A click right on a match's first byte: that match is next.
+    click(0, 7);
+    bar->findNextAction()->trigger();
+    QTRY_COMPARE(found.size(), 3);
+    QCOMPARE(matchText(found.at(2)), QStringLiteral("sent@5+5"));
+
+    // A selection starting at a match ("hello" selected by hand): Next is the
+    // one after it, Previous the one before its start.
+    click(0, 7);
+    click(0, 12, Qt::ShiftModifier);
+    QCOMPARE(view->selectedText(), QStringLiteral("hello"));
+    bar->findNextAction()->trigger();
+    QTRY_COMPARE(found.size(), 4);
+    QCOMPARE(matchText(found.at(3)), QStringLiteral("received@19+5"));
+    click(6, 2);             // "lo world": received byte 22
+    click(6, 8, Qt::ShiftModifier);
+    bar->findPreviousAction()->trigger(); // Shift+F3
+    QTRY_COMPARE(found.size(), 5);
+    QCOMPARE(matchText(found.at(4)), QStringLiteral("received@19+5"));
+    QVERIFY(!bar->resultText().contains(QStringLiteral("wrapped")));
+    // The F3 key itself, from a click in the event row: the next data byte on.
+    click(2, 3);
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_F3);
+    QTRY_COMPARE(found.size(), 6);
+    QCOMPARE(matchText(found.at(5)), QStringLiteral("received@19+5"));
+}
+
+void FindBarTest::findStartsFromAHexSelection()
+{
+    std::unique_ptr<TranscriptWindow> window(showWindow(sample()));
+    FindBar *bar = window->findBar();
+    TranscriptView *view = window->view();
+    view->setShowHex(true);
+    view->flush();
+    // Hex rows: 0-1 sent, 2 event, 3-5 received (offsets 0, 16, 32).
+    QTRY_VERIFY(view->paintedRows().size() >= 6);
+    QSignalSpy found(bar, &FindBar::matchFound);
+    bar->activate();
+    bar->patternEdit()->setText(QStringLiteral("hello"));
+    bar->matchCaseBox()->setChecked(false);
+    // Received byte 20 ("e" of "hel"): row 4, byte 4 of the row.
+    qint64 row = -1;
+    qsizetype column = -1;
+    QVERIFY(view->layout().rowOfByte(TranscriptLayout::Mode::Hex, Direction::Received, 20, false, &row, &column));
+    QCOMPARE(row, 4);
+    const QRect cell = view->cellRect({row, column});
+    QVERIFY(!cell.isEmpty());
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.topLeft() + QPoint(1, cell.height() / 2));
+    bar->findNextAction()->trigger();
+    QTRY_COMPARE(found.size(), 1);
+    QCOMPARE(matchText(found.at(0)), QStringLiteral("received@32+5"));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.topLeft() + QPoint(1, cell.height() / 2));
+    bar->findPreviousAction()->trigger();
+    QTRY_COMPARE(found.size(), 2);
+    QCOMPARE(matchText(found.at(1)), QStringLiteral("received@19+5"));
 }
 
 void FindBarTest::everyControlIsNamed()

@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QBuffer>
+#include <QClipboard>
 #include <QComboBox>
 #include <QImageReader>
 #include <QLabel>
@@ -13,6 +14,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -98,6 +100,7 @@ private Q_SLOTS:
     void everyControlHasNameAndTooltip();
     void standardShortcuts();
     void mnemonicsAreUnique();
+    void largeCopyShowsProgressInTheStatusBar();
     void aboutShowsVersions();
     void appIconHasEverySize();
 
@@ -1489,6 +1492,46 @@ void MainWindowTest::wrapIsOffByDefault()
     auto window = makeWindow(QStringLiteral("old.ini"));
     QVERIFY(window->transcriptView()->wrapLines());
     QVERIFY(window->transcriptView()->wrapAction()->isChecked());
+}
+
+void MainWindowTest::largeCopyShowsProgressInTheStatusBar()
+{
+    std::unique_ptr<MainWindow> window = makeWindow();
+    QProgressBar *bar = window->findChild<QProgressBar *>(QStringLiteral("copyProgress"));
+    QToolButton *cancel = window->findChild<QToolButton *>(QStringLiteral("cancelCopy"));
+    QVERIFY(bar && cancel);
+    QCOMPARE(bar->accessibleName(), QStringLiteral("Copy progress"));
+    QCOMPARE(cancel->accessibleName(), QStringLiteral("Cancel Copy"));
+    QVERIFY(!bar->isVisible());
+    auto transcript = std::make_shared<Transcript>();
+    const QByteArray chunk(Transcript::maxChunkSize, 'y');
+    for (int i = 0; i < 64; ++i) // 4 MiB
+        transcript->appendData(Transcript::Direction::Received, chunk);
+    TranscriptView *view = window->transcriptView();
+    view->setTranscript(transcript);
+    view->flush();
+    view->setCopyConfirmChars(2 * 1024 * 1024);
+    view->selectAll();
+    QGuiApplication::clipboard()->setText(QStringLiteral("before"));
+    (*m_dialogs).confirmAnswers.enqueue(true); // asked through the window's dialogs
+    view->copyAction()->trigger();
+    QCOMPARE((*m_dialogs).confirmQuestions.size(), 1);
+    QVERIFY(view->isCopying());
+    QVERIFY(bar->isVisible() && cancel->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isCopying(), 100000);
+    QVERIFY(!bar->isVisible() && !cancel->isVisible());
+    const QString copied = QGuiApplication::clipboard()->text();
+    QCOMPARE(copied.size(), 64 * (Transcript::maxChunkSize + 2) + 63);
+    QCOMPARE(window->statusBar()->currentMessage(),
+             QStringLiteral("Copied %1 characters").arg(QLocale().toString(copied.size())));
+    // Cancel in the status bar.
+    (*m_dialogs).confirmAnswers.enqueue(true);
+    view->copyAction()->trigger();
+    QVERIFY(view->isCopying());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(!view->isCopying());
+    QCOMPARE(window->statusBar()->currentMessage(), QStringLiteral("Copy cancelled"));
+    QCOMPARE(QGuiApplication::clipboard()->text().size(), copied.size());
 }
 
 QTEST_MAIN(MainWindowTest)

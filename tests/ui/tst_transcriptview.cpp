@@ -4,6 +4,10 @@
 #include <QAction>
 #include <QBuffer>
 #include <QLabel>
+#include <QProgressBar>
+#include <QRandomGenerator>
+#include <QStatusBar>
+#include <QVBoxLayout>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTimer>
@@ -15,7 +19,11 @@
 #include <QtTest>
 
 #include "transcript.h"
+#include "copystatus.h"
+#include "fakedialogs.h"
+#include "statusprogress.h"
 #include "transcriptio.h"
+#include "transcripttext.h"
 #include "transcriptview.h"
 
 using Direction = Transcript::Direction;
@@ -47,7 +55,13 @@ private Q_SLOTS:
     void longLineIsCutIntoRows();
     void hexAndTextShowTheSameData();
     void selectionAndCopyGiveTheExactText();
-    void copyOfAHugeSelectionIsCapped();
+    void copyOfAnyRangeInSlices();
+    void copyWithTimestampsAndHex();
+    void cancelledCopyLeavesTheClipboard();
+    void whatInvalidatesTheSelectionCancelsTheCopy();
+    void appendsDuringACopyDoNotMatter();
+    void bigCopyAsksFirst();
+    void copyStatusShowsProgressAndCancels();
     void showMatchSelectsTheBytes();
     void showMatchWaitsForTheIndex();
     void hostileBytesArePaintedVisibly();
@@ -73,6 +87,41 @@ private:
         view.resize(size);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
+    }
+    // About 12 MB: lines of many lengths (some cut into continuation rows),
+    // escapes, events; its text is well over 4 Mi characters.
+    static std::shared_ptr<Transcript> bigTranscript()
+    {
+        auto transcript = started();
+        QRandomGenerator random(42);
+        qint64 total = 0;
+        for (int i = 0; total < 12 * 1024 * 1024; ++i) {
+            if (i % 97 == 0) {
+                transcript->appendEvent(TranscriptEvent::error(), QStringLiteral("event %1").arg(i));
+                continue;
+            }
+            QByteArray chunk;
+            const int target = int(random.bounded(Transcript::maxChunkSize)) + 1;
+            while (chunk.size() < target) {
+                const int length = random.bounded(10) == 0 ? int(random.bounded(3000)) : int(random.bounded(80));
+                QByteArray line(length, char('a' + random.bounded(26)));
+                if (random.bounded(8) == 0)
+                    line += QByteArray("\x00\x1b\xff\r", 4);
+                chunk += line + '\n';
+            }
+            chunk.truncate(target);
+            transcript->appendData(i % 3 ? Direction::Received : Direction::Sent, chunk);
+            total += chunk.size();
+        }
+        return transcript;
+    }
+    // What Select All and Copy give: the text export's lines, joined with "\n".
+    static QString exportText(const Transcript &transcript, bool withTimes)
+    {
+        QStringList lines;
+        for (qint64 i = 0; i < transcript.entryCount(); ++i)
+            lines += TranscriptText::entryLines(transcript.entry(i), transcript.data(i), withTimes);
+        return lines.join(QLatin1Char('\n'));
     }
     static QStringList viewLines(const TranscriptView &view)
     {
@@ -697,22 +746,277 @@ void TranscriptViewTest::selectionAndCopyGiveTheExactText()
     QCOMPARE(view.selectedText(), QStringLiteral("< ") + QString::fromLatin1(line) + QStringLiteral("\\n"));
 }
 
-void TranscriptViewTest::copyOfAHugeSelectionIsCapped()
+void TranscriptViewTest::copyOfAnyRangeInSlices()
 {
     TranscriptView view;
-    auto transcript = started();
+    auto transcript = bigTranscript();
     view.setTranscript(transcript);
-    const QByteArray chunk(Transcript::maxChunkSize, 'y');
-    for (qint64 i = 0; i * chunk.size() <= TranscriptView::maxCopyChars; ++i)
-        transcript->appendData(Direction::Received, chunk);
     view.flush();
+    const QString expected = exportText(*transcript, false);
+    QVERIFY(expected.size() > 3 * 4 * 1024 * 1024);
+
+    QGuiApplication::clipboard()->setText(QStringLiteral("before"));
+    QSignalSpy started(&view, &TranscriptView::copyStarted);
+    QSignalSpy progress(&view, &TranscriptView::copyProgress);
+    QSignalSpy finished(&view, &TranscriptView::copyFinished);
     QSignalSpy messages(&view, &TranscriptView::message);
     view.selectAll();
+    QVERIFY(view.estimatedSelectionChars() > TranscriptView::syncCopyChars);
     view.copy();
-    QCOMPARE(QGuiApplication::clipboard()->text().size(), TranscriptView::maxCopyChars);
-    QCOMPARE(messages.count(), 1);
-    QVERIFY2(messages.first().first().toString().contains(QStringLiteral("Save As")),
-             qPrintable(messages.first().first().toString()));
+    // Not done in the call: slices run from the event loop.
+    QVERIFY(view.isCopying());
+    QCOMPARE(started.size(), 1);
+    QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("before"));
+    view.copy(); // again while it runs: nothing new
+    QCOMPARE(started.size(), 1);
+
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isCopying(), 100000);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(progress.last().at(1).toLongLong(), view.rowCount());
+    const QString copied = QGuiApplication::clipboard()->text();
+    QCOMPARE(copied.size(), expected.size());
+    QVERIFY(copied == expected);
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages.first().first().toString(),
+             QStringLiteral("Copied %1 characters").arg(QLocale().toString(expected.size())));
+    // The selection and what selectedText() builds at once agree.
+    QVERIFY(view.selectedText() == expected);
+}
+
+void TranscriptViewTest::copyWithTimestampsAndHex()
+{
+    // Part of a transcript, as shown: time prefixes; hex rows.
+    TranscriptView view;
+    auto transcript = started();
+    for (int i = 0; i < 4000; ++i)
+        transcript->appendData(i % 2 ? Direction::Sent : Direction::Received,
+                               QByteArray(QByteArray::number(i) + QByteArray(600, 'x') + "\r\n"));
+    view.setTranscript(transcript);
+    view.flush();
+    view.setShowTimestamps(true);
+    view.setSelection({3, 5}, {3990, 7});
+    const QString timed = view.selectedText();
+    QVERIFY(timed.startsWith(TranscriptText::timePrefix(transcript->entry(3)).mid(5)));
+    QVERIFY(view.estimatedSelectionChars() > TranscriptView::syncCopyChars);
+    view.copy();
+    QVERIFY(view.isCopying());
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isCopying(), 100000);
+    QVERIFY(QGuiApplication::clipboard()->text() == timed);
+
+    view.setShowTimestamps(false);
+    view.setShowHex(true);
+    view.selectAll();
+    const QString hex = view.allText();
+    view.copy();
+    QVERIFY(view.isCopying());
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isCopying(), 100000);
+    QVERIFY(QGuiApplication::clipboard()->text() == hex);
+}
+
+void TranscriptViewTest::cancelledCopyLeavesTheClipboard()
+{
+    TranscriptView view;
+    showView(view);
+    auto transcript = bigTranscript();
+    view.setTranscript(transcript);
+    view.flush();
+    QGuiApplication::clipboard()->setText(QStringLiteral("before"));
+    QSignalSpy finished(&view, &TranscriptView::copyFinished);
+    QSignalSpy messages(&view, &TranscriptView::message);
+
+    // Esc in the view, mid-way: after a slice has run.
+    view.selectAll();
+    bool midway = false;
+    auto connection = connect(&view, &TranscriptView::copyProgress, &view, [&](qint64 done, qint64 total) {
+        if (done > 0 && done < total && !midway) {
+            midway = true;
+            QTest::keyClick(&view, Qt::Key_Escape);
+        }
+    });
+    view.setFocus();
+    view.copy();
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isCopying(), 100000);
+    disconnect(connection);
+    QVERIFY(midway);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().first().toBool(), false);
+    QCOMPARE(messages.last().first().toString(), QStringLiteral("Copy cancelled"));
+    QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("before"));
+    QVERIFY(view.hasSelection()); // only the copy stopped
+
+    // cancelCopy() before the first slice; then a full copy still works.
+    view.copy();
+    QVERIFY(view.isCopying());
+    view.cancelCopy();
+    QVERIFY(!view.isCopying());
+    QCOMPARE(finished.size(), 2);
+    QCoreApplication::processEvents();
+    QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("before"));
+
+    // A view destroyed mid-copy: nothing copied, nothing left running.
+    auto *doomed = new TranscriptView;
+    doomed->setTranscript(transcript);
+    doomed->flush();
+    doomed->selectAll();
+    doomed->copy();
+    QVERIFY(doomed->isCopying());
+    delete doomed;
+    QCoreApplication::processEvents();
+    QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("before"));
+}
+
+void TranscriptViewTest::whatInvalidatesTheSelectionCancelsTheCopy()
+{
+    TranscriptView view;
+    showView(view);
+    auto transcript = bigTranscript();
+    view.setTranscript(transcript);
+    view.flush();
+    QGuiApplication::clipboard()->setText(QStringLiteral("before"));
+    QSignalSpy finished(&view, &TranscriptView::copyFinished);
+
+    const auto startCopy = [&] {
+        view.selectAll();
+        view.copy();
+        return view.isCopying();
+    };
+    // Ctrl+H (Show as Hex), after a slice.
+    QVERIFY(startCopy());
+    QSignalSpy progress(&view, &TranscriptView::copyProgress);
+    QVERIFY(progress.wait(100000));
+    view.hexAction()->trigger(); // Ctrl+H
+    QVERIFY(view.showHex());
+    QVERIFY(!view.isCopying());
+    QCOMPARE(finished.size(), 1);
+    // Timestamps.
+    QVERIFY(startCopy());
+    view.timestampsAction()->trigger();
+    QVERIFY(!view.isCopying());
+    QCOMPARE(finished.size(), 2);
+    // Another selection: a click.
+    QVERIFY(startCopy());
+    const QRect cell = view.cellRect({view.firstVisibleRow(), 3});
+    QVERIFY(!cell.isEmpty());
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, cell.center());
+    QVERIFY(!view.isCopying());
+    QCOMPARE(finished.size(), 3);
+    // Another transcript.
+    QVERIFY(startCopy());
+    view.setTranscript(started());
+    QVERIFY(!view.isCopying());
+    QCOMPARE(finished.size(), 4);
+    for (const QList<QVariant> &args : finished)
+        QCOMPARE(args.first().toBool(), false);
+    QCoreApplication::processEvents();
+    QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("before"));
+}
+
+void TranscriptViewTest::appendsDuringACopyDoNotMatter()
+{
+    TranscriptView view;
+    auto transcript = bigTranscript();
+    view.setTranscript(transcript);
+    view.flush();
+    view.selectAll();
+    const QString expected = exportText(*transcript, false);
+    bool appended = false;
+    connect(&view, &TranscriptView::copyProgress, &view, [&](qint64 done, qint64) {
+        if (done > 0 && !appended) {
+            appended = true;
+            for (int i = 0; i < 2000; ++i)
+                transcript->appendData(Direction::Received, QByteArray("more\n"));
+            view.flush(); // indexed mid-copy: rows grow at the end
+        }
+    });
+    view.copy();
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isCopying(), 100000);
+    QVERIFY(appended);
+    QVERIFY(QGuiApplication::clipboard()->text() == expected);
+}
+
+void TranscriptViewTest::bigCopyAsksFirst()
+{
+    TranscriptView view;
+    FakeDialogs dialogs;
+    view.setDialogs(&dialogs);
+    auto transcript = started();
+    const QByteArray chunk(Transcript::maxChunkSize, 'y');
+    for (int i = 0; i < 64; ++i) // 4 MiB
+        transcript->appendData(Direction::Received, chunk);
+    view.setTranscript(transcript);
+    view.flush();
+    view.selectAll();
+    QCOMPARE(view.copyConfirmChars(), TranscriptView::defaultCopyConfirmChars);
+    QGuiApplication::clipboard()->setText(QStringLiteral("before"));
+
+    // Below the threshold: no question.
+    view.copy();
+    QVERIFY(view.isCopying());
+    view.cancelCopy();
+    QVERIFY(dialogs.confirmQuestions.isEmpty());
+
+    // Above it: asked, saying how much memory; No leaves everything as it was.
+    view.setCopyConfirmChars(2 * 1024 * 1024);
+    dialogs.confirmAnswers.enqueue(false);
+    view.copy();
+    QCOMPARE(dialogs.confirmQuestions.size(), 1);
+    QVERIFY2(dialogs.confirmQuestions.first().contains(QLocale().formattedDataSize(view.estimatedSelectionChars() * 2)),
+             qPrintable(dialogs.confirmQuestions.first()));
+    QVERIFY(!view.isCopying());
+    QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("before"));
+    // Yes copies.
+    dialogs.confirmAnswers.enqueue(true);
+    view.copy();
+    QCOMPARE(dialogs.confirmQuestions.size(), 2);
+    QVERIFY(view.isCopying());
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isCopying(), 100000);
+    QCOMPARE(QGuiApplication::clipboard()->text().size(), 64 * (Transcript::maxChunkSize + 2) + 63);
+    QCOMPARE(dialogs.unexpected, 0);
+}
+
+void TranscriptViewTest::copyStatusShowsProgressAndCancels()
+{
+    QWidget window;
+    auto *layout = new QVBoxLayout(&window);
+    auto *view = new TranscriptView(&window);
+    auto *statusBar = new QStatusBar(&window);
+    layout->addWidget(view);
+    layout->addWidget(statusBar);
+    auto *status = new CopyStatus(view, statusBar, &window);
+    window.resize(600, 400);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QProgressBar *bar = window.findChild<QProgressBar *>(QStringLiteral("copyProgress"));
+    QToolButton *cancel = window.findChild<QToolButton *>(QStringLiteral("cancelCopy"));
+    QVERIFY(bar && cancel);
+    QCOMPARE(bar, status->progress()->progressBar());
+    QCOMPARE(bar->accessibleName(), QStringLiteral("Copy progress"));
+    QCOMPARE(cancel->accessibleName(), QStringLiteral("Cancel Copy"));
+    QVERIFY(!bar->toolTip().isEmpty() && !cancel->toolTip().isEmpty());
+    QVERIFY(!bar->isVisible() && !cancel->isVisible());
+
+    auto transcript = bigTranscript();
+    view->setTranscript(transcript);
+    view->flush();
+    QGuiApplication::clipboard()->setText(QStringLiteral("before"));
+    // A small copy: at once, no progress shown.
+    view->setSelection({0, 0}, {3, 4});
+    view->copy();
+    QVERIFY(!view->isCopying());
+    QCOMPARE(QGuiApplication::clipboard()->text(), view->selectedText());
+    QVERIFY(!bar->isVisible());
+
+    QGuiApplication::clipboard()->setText(QStringLiteral("before"));
+    view->selectAll();
+    view->copy();
+    QVERIFY(bar->isVisible() && cancel->isVisible());
+    QSignalSpy progress(view, &TranscriptView::copyProgress);
+    QVERIFY(progress.wait(100000));
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(!view->isCopying());
+    QVERIFY(!bar->isVisible() && !cancel->isVisible());
+    QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("before"));
 }
 
 void TranscriptViewTest::showMatchSelectsTheBytes()
