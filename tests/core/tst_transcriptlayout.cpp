@@ -328,6 +328,9 @@ void TranscriptLayoutTest::recordedRowCountsAgreeWithTheData()
         QCOMPARE(withoutCounts.rows[m], withCounts.rows[m]);
         QCOMPARE(withoutCounts.text[m], withCounts.text[m]);
         QCOMPARE(withoutCounts.firstRows[m], withCounts.firstRows[m]);
+    }
+}
+
 void TranscriptLayoutTest::byteAtInvertsRowOfByte()
 {
     Transcript transcript;
