@@ -263,7 +263,7 @@ QByteArray Session::takeReceived()
     if (!bytes.isEmpty()) {
         m_bytesReceived += bytes.size();
         if (m_recordData)
-            m_transcript->appendData(Transcript::Direction::Received, bytes);
+            m_transcript->appendBuffer(Transcript::Direction::Received, bytes);
         restartIdleTimer();
     }
     return bytes;

@@ -205,6 +205,7 @@ bool Transcript::createStore(const QString &folder, QString *errorMessage)
     m_lock = std::move(lock);
     m_files = files;
     m_contents->files = files;
+    m_writer = std::make_unique<Writer>(files, m_contents->onDisk);
     for (QByteArray &tail : m_contents->tail)
         tail.reserve(bufferSize + maxChunkSize);
     m_storePath = folder;
@@ -219,6 +220,7 @@ void Transcript::closeStore()
         return;
     if (m_recording)
         flush();
+    m_writer.reset(); // what a failed write left stays in memory, unwritten
     if (m_kind == StoreKind::Kept) {
         writeMeta(true);
         m_lock->unlock();
@@ -346,45 +348,64 @@ bool Transcript::appendRecord(bool data, Direction direction, qint64 offset, qin
     r.encode(buffer);
     m_contents->tail[EntriesFile].append(buffer, recordSize);
     for (const QByteArray &tail : m_contents->tail) {
-        if (tail.size() >= bufferSize)
-            return flush() || !m_files;
+        if (tail.size() >= bufferSize) {
+            handOverAll();
+            break;
+        }
     }
     return true;
 }
 
-// Writes what is buffered, then `bytes` to `file` from the caller's buffer.
-// On failure recording stops and what was not written is kept in the
-// file's tail (still readable).
-bool Transcript::writeDirect(int file, QByteArrayView bytes)
+// Hands `file`'s buffered appends to the writer.
+void Transcript::handOver(int file)
 {
-    qint64 done = 0;
-    QString why;
-    if (flush())
-        done = writeAtEnd(file, bytes.data(), bytes.size(), &why);
-    if (done == bytes.size())
-        return true;
-    m_contents->tail[file].append(bytes.data() + done, bytes.size() - done);
-    if (m_recording)
-        stopRecording(writeError(file, why));
-    return false;
+    QByteArray &tail = m_contents->tail[file];
+    if (!m_writer || tail.isEmpty())
+        return;
+    queue(file, tail);
+    tail = QByteArray();
+    tail.reserve(bufferSize + maxChunkSize);
 }
 
-qint64 Transcript::writeAtEnd(int file, const char *data, qint64 length, QString *why)
+// In the order data, texts, entries: a record reaches the disk after its
+// bytes.
+void Transcript::handOverAll()
 {
-    qint64 done = 0;
-    while (done < length) {
-        const ssize_t n = ::pwrite(m_files->fd[file], data + done, size_t(length - done),
-                                   off_t(m_contents->onDisk[file]));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            *why = n < 0 ? QString::fromLocal8Bit(std::strerror(errno)) : tr("nothing written");
-            break;
+    for (int file = 0; file < FileCount; ++file)
+        handOver(file);
+}
+
+void Transcript::queue(int file, const QByteArray &block)
+{
+    m_contents->pending[file].append(block);
+    m_contents->pendingBytes[file] += block.size();
+    m_writer->enqueue(file, block);
+    if (m_writer->queuedBytes() > maxQueuedBytes)
+        m_writer->waitForQueuedAtMost(maxQueuedBytes / 2); // the disk is slower than the appends
+    reap();
+    if (m_recording && !m_flushTimer)
+        m_flushTimer = startTimer(flushIntervalMs);
+}
+
+// Forgets the pending blocks the writer has written; stops recording if a
+// write failed (the blocks not written stay in memory).
+void Transcript::reap()
+{
+    if (!m_writer)
+        return;
+    qint64 written[FileCount];
+    int errorFile = -1;
+    const int error = m_writer->progress(written, &errorFile);
+    for (int file = 0; file < FileCount; ++file) {
+        QList<QByteArray> &pending = m_contents->pending[file];
+        while (!pending.isEmpty() && m_contents->onDisk[file] + pending.first().size() <= written[file]) {
+            m_contents->onDisk[file] += pending.first().size();
+            m_contents->pendingBytes[file] -= pending.first().size();
+            pending.removeFirst();
         }
-        done += n;
-        m_contents->onDisk[file] += n;
     }
-    return done;
+    if (error != 0 && m_recording)
+        stopRecording(writeError(errorFile, QString::fromLocal8Bit(std::strerror(error))));
 }
 
 QString Transcript::writeError(int file, const QString &why) const
@@ -393,8 +414,22 @@ QString Transcript::writeError(int file, const QString &why) const
         .arg(QDir::toNativeSeparators(m_storePath + QLatin1Char('/') + fileName(file)), why);
 }
 
+void Transcript::appendBuffer(Direction direction, const QByteArray &bytes)
+{
+    const qint64 tMs = nowMs();
+    appendDataAt(direction, bytes, tMs, wallMsAt(tMs), QString(), &bytes);
+}
+
 void Transcript::appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs,
                               const QString &source)
+{
+    appendDataAt(direction, bytes, tMs, wallMs, source, nullptr);
+}
+
+// `shared`, if given, holds `bytes`: a large append is then handed to the
+// writer without a copy.
+void Transcript::appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs,
+                              const QString &source, const QByteArray *shared)
 {
     if (bytes.isEmpty() || !accepting(bytes.size()))
         return;
@@ -409,11 +444,12 @@ void Transcript::appendDataAt(Direction direction, QByteArrayView bytes, qint64 
     }
     const int file = fileOf(direction);
     const qint64 offset = m_contents->size(file);
-    // A large append skips the write buffer. All of it is recorded even if
-    // the write fails (the rest then stays in memory).
-    const bool direct = m_files && bytes.size() >= directWriteSize;
-    if (direct)
-        writeDirect(file, bytes);
+    // A large append skips the write buffer.
+    const bool direct = m_writer && bytes.size() >= directWriteSize;
+    if (direct) {
+        handOver(file);
+        queue(file, shared ? *shared : bytes.toByteArray());
+    }
     for (qint64 pos = 0; pos < bytes.size(); pos += maxChunkSize) {
         if (!direct && !accepting(bytes.size() - pos))
             break;
@@ -438,7 +474,7 @@ void Transcript::appendEventAt(const QString &name, const QString &detail, qint6
 // Announces entries [first, entryCount()) once the state is complete.
 void Transcript::appended(qint64 first)
 {
-    if (m_kind == StoreKind::Kept && m_recording && !m_flushTimer)
+    if (m_writer && m_recording && !m_flushTimer)
         m_flushTimer = startTimer(flushIntervalMs);
     if (entryCount() == first)
         return;
@@ -457,7 +493,14 @@ void Transcript::timerEvent(QTimerEvent *event)
     }
     killTimer(m_flushTimer);
     m_flushTimer = 0;
-    flush();
+    handOverAll();
+    reap();
+    // Again until everything is written, so that memory is given back.
+    bool pending = false;
+    for (qint64 bytes : m_contents->pendingBytes)
+        pending = pending || bytes > 0;
+    if (pending && m_recording && !m_flushTimer)
+        m_flushTimer = startTimer(flushIntervalMs);
 }
 
 bool Transcript::flush()
@@ -466,20 +509,10 @@ bool Transcript::flush()
         return m_recordingError.isEmpty(); // memory only, or read-only and empty
     if (!m_recording)
         return m_recordingError.isEmpty();
-    // Data before texts before entries: an entry on disk has its bytes on
-    // disk too, whenever the process stops.
-    for (int file = 0; file < FileCount; ++file) {
-        QByteArray &tail = m_contents->tail[file];
-        QString why;
-        const qint64 done = writeAtEnd(file, tail.constData(), tail.size(), &why);
-        if (done < tail.size()) {
-            tail.remove(0, done);
-            stopRecording(writeError(file, why));
-            return false;
-        }
-        tail.resize(0);
-    }
-    return true;
+    handOverAll();
+    m_writer->waitForQueuedAtMost(0);
+    reap();
+    return m_recordingError.isEmpty();
 }
 
 void Transcript::stopRecording(const QString &reason)
@@ -503,6 +536,8 @@ qint64 Transcript::indexMemoryBytes() const
     qint64 bytes = qint64(sizeof(*this)) + qint64(sizeof(Contents));
     for (const QByteArray &tail : m_contents->tail)
         bytes += tail.capacity();
+    for (qint64 pending : m_contents->pendingBytes)
+        bytes += pending;
     return bytes + (m_host.capacity() + m_lastSource.capacity()) * qint64(sizeof(QChar));
 }
 

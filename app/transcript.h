@@ -19,8 +19,9 @@
 // appends are split into several entries with the same time.
 //
 // Storage is on disk (see docs/transcript-store.md): appends go to a small
-// write buffer and then to the store's files; memory holds no per-entry
-// list, only the buffers (indexMemoryBytes()). A Transcript() records into
+// write buffer, then to a writer thread that writes them to the store's
+// files (appends wait only when the disk falls maxQueuedBytes behind); memory holds
+// no per-entry list, only the buffers (indexMemoryBytes()). A Transcript() records into
 // a temporary store under <CacheLocation>/stores, removed when it is
 // destroyed; TranscriptHistory makes kept and read-only ones.
 //
@@ -35,6 +36,7 @@ class QLockFile;
 namespace TranscriptStore {
 struct Contents;
 struct Files;
+class Writer;
 }
 
 class Transcript : public QObject
@@ -47,6 +49,9 @@ public:
     Q_ENUM(Kind)
 
     static constexpr qint64 maxChunkSize = 64 * 1024;
+    // Bytes handed to the writer thread and not written yet, at most: beyond
+    // it, appends wait for the disk.
+    static constexpr qint64 maxQueuedBytes = 8 * 1024 * 1024;
 
     struct Entry {
         Kind kind = Kind::Event;
@@ -86,6 +91,9 @@ public:
     // Appends with the current time (relative to start()). `source` (UDP)
     // names the sender of a received datagram as an endpoint, "addr:port".
     void appendData(Direction direction, QByteArrayView bytes, const QString &source = QString());
+    // The same for a buffer the transcript may keep (shared, not copied)
+    // until it is written: what a socket read returns.
+    void appendBuffer(Direction direction, const QByteArray &bytes);
     void appendEvent(const QString &name, const QString &detail = QString());
     // Appends with an explicit time (used when reading a saved transcript).
     void appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs,
@@ -155,8 +163,12 @@ private:
     void appended(qint64 first);
     bool appendRecord(bool data, Direction direction, qint64 offset, qint64 size, qint64 tMs, qint64 wallMs,
                       qint64 text, qint64 textRows = 0);
-    bool writeDirect(int file, QByteArrayView bytes);
-    qint64 writeAtEnd(int file, const char *data, qint64 length, QString *why);
+    void appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs, const QString &source,
+                      const QByteArray *shared);
+    void handOver(int file);
+    void handOverAll();
+    void queue(int file, const QByteArray &block);
+    void reap();
     QString writeError(int file, const QString &why) const;
     qint64 appendText(const QString &first, const QString *second = nullptr);
     bool accepting(qint64 bytes);
@@ -172,6 +184,7 @@ private:
     QElapsedTimer m_clock;
     std::unique_ptr<TranscriptStore::Contents> m_contents;
     std::shared_ptr<const TranscriptStore::Files> m_files; // null: memory only
+    std::unique_ptr<TranscriptStore::Writer> m_writer;     // null: memory only or read-only
     std::unique_ptr<QLockFile> m_lock;
     StoreKind m_kind = StoreKind::Temporary;
     QString m_storePath;

@@ -718,6 +718,29 @@ QString ReadError::toString() const
     return line > 0 ? tr("line %1: %2").arg(line).arg(message) : message;
 }
 
+namespace {
+// The next line of `device` with its '\n': at most `limit` + 1 bytes, so a
+// result longer than `limit` tells a line that is too long. Empty at the
+// end or on a read error. The buffer grows with the line (QIODevice's
+// readLine(maxSize) allocates maxSize bytes for every line).
+QByteArray readLineUpTo(QIODevice *device, qint64 limit)
+{
+    QByteArray line;
+    qint64 size = 0;
+    for (qint64 step = 64 * 1024;; step = qMin<qint64>(2 * step, 4 * 1024 * 1024)) {
+        const qint64 room = qMin(step, limit + 2 - size); // readLine() reads room - 1 bytes at most
+        line.resize(size + room);
+        const qint64 n = device->readLine(line.data() + size, room);
+        if (n > 0)
+            size += n;
+        if (n < room - 1 || line.at(size - 1) == '\n' || size > limit)
+            break;
+    }
+    line.resize(size);
+    return line;
+}
+} // namespace
+
 bool readJsonl(QIODevice *device, Transcript *into, ReadError *error, const ReadProgress &progress)
 {
     // Far above the longest line Socketeer writes (a 64 KiB chunk in base64),
@@ -750,9 +773,8 @@ bool readJsonl(QIODevice *device, Transcript *into, ReadError *error, const Read
             if (!progress(consumed))
                 return cancelled();
         }
-        // Reads past the limit (readLine stops one byte short of its argument),
-        // to tell "too long" from "just fits".
-        const QByteArray line = device->readLine(maxLineLength + 2);
+        // One byte past the limit, to tell "too long" from "just fits".
+        const QByteArray line = readLineUpTo(device, maxLineLength);
         ++lineNumber;
         consumed += line.size();
         if (line.isEmpty())

@@ -4,8 +4,8 @@
 
 using namespace TranscriptStore;
 
-// The store's descriptors and file sizes as of the snapshot (plus, after a
-// failed write, the bytes that stayed in memory). Reads are preads, so
+// The store's descriptors and file sizes as of the snapshot, plus the bytes
+// still in memory then (not written yet, or left by a failed write). Reads are preads, so
 // copies on several threads do not disturb each other or the Transcript.
 struct TranscriptSnapshot::Data {
     QString host;
@@ -53,12 +53,13 @@ bool TranscriptSnapshot::hasData() const
     return totalBytes(Transcript::Direction::Sent) > 0 || totalBytes(Transcript::Direction::Received) > 0;
 }
 
-// Writes the buffered appends first, so that the snapshot normally shares
-// only descriptors and sizes; what could not be written is shared from
-// memory.
+// Hands the buffered appends to the writer first (without waiting), so that
+// the snapshot shares descriptors, sizes and the blocks not written yet.
 TranscriptSnapshot Transcript::snapshot() const
 {
-    const_cast<Transcript *>(this)->flush();
+    auto *self = const_cast<Transcript *>(this);
+    self->handOverAll();
+    self->reap();
     auto data = std::make_shared<TranscriptSnapshot::Data>();
     data->host = m_host;
     data->port = m_port;
@@ -66,6 +67,8 @@ TranscriptSnapshot Transcript::snapshot() const
     data->contents.files = m_contents->files;
     for (int i = 0; i < FileCount; ++i) {
         data->contents.onDisk[i] = m_contents->onDisk[i];
+        data->contents.pending[i] = m_contents->pending[i];
+        data->contents.pendingBytes[i] = m_contents->pendingBytes[i];
         // An empty tail is not shared: the Transcript keeps its buffer.
         if (!m_contents->tail[i].isEmpty())
             data->contents.tail[i] = m_contents->tail[i];

@@ -99,10 +99,114 @@ bool Contents::readAt(int file, qint64 offset, qint64 length, char *out) const
     const qint64 fromDisk = qBound<qint64>(0, onDisk[file] - offset, length);
     if (fromDisk > 0 && (!files || !preadAll(files->fd[file], out, fromDisk, offset)))
         return false;
-    if (length > fromDisk)
-        std::memcpy(out + fromDisk, tail[file].constData() + (offset + fromDisk - onDisk[file]),
-                    size_t(length - fromDisk));
-    return true;
+    qint64 at = offset + fromDisk; // the next byte to copy
+    qint64 left = length - fromDisk;
+    qint64 blockStart = onDisk[file];
+    const auto copyFrom = [&](const QByteArray &block) {
+        const qint64 blockEnd = blockStart + block.size();
+        if (left > 0 && at < blockEnd) {
+            const qint64 n = std::min(left, blockEnd - at);
+            std::memcpy(out + (at - offset), block.constData() + (at - blockStart), size_t(n));
+            at += n;
+            left -= n;
+        }
+        blockStart = blockEnd;
+    };
+    for (const QByteArray &block : pending[file]) {
+        if (left == 0)
+            break;
+        copyFrom(block);
+    }
+    copyFrom(tail[file]);
+    return left == 0;
+}
+
+Writer::Writer(std::shared_ptr<const Files> files, const qint64 *onDisk)
+    : m_files(std::move(files))
+{
+    std::copy(onDisk, onDisk + FileCount, m_written);
+    m_thread = std::thread([this] { run(); });
+}
+
+Writer::~Writer()
+{
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_one();
+    m_thread.join();
+}
+
+void Writer::enqueue(int file, const QByteArray &block)
+{
+    if (block.isEmpty())
+        return;
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        m_queue.emplace_back(file, block);
+        m_queued += block.size();
+    }
+    m_wake.notify_one();
+}
+
+qint64 Writer::queuedBytes() const
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    return m_queued;
+}
+
+void Writer::waitForQueuedAtMost(qint64 bytes)
+{
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_progress.wait(lock, [&] { return m_queued <= bytes || m_error != 0; });
+}
+
+int Writer::progress(qint64 *written, int *errorFile) const
+{
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    std::copy(m_written, m_written + FileCount, written);
+    *errorFile = m_errorFile;
+    return m_error;
+}
+
+void Writer::run()
+{
+    std::unique_lock<std::mutex> lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+        if (m_queue.empty())
+            return; // stopping, everything written
+        const auto [file, block] = m_queue.front();
+        const qint64 offset = m_written[file];
+        const bool failed = m_error != 0;
+        lock.unlock();
+        int error = 0;
+        if (!failed) {
+            qint64 done = 0;
+            while (done < block.size()) {
+                const ssize_t n = ::pwrite(m_files->fd[file], block.constData() + done, size_t(block.size() - done),
+                                           off_t(offset + done));
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n <= 0) {
+                    error = n < 0 ? errno : EIO;
+                    break;
+                }
+                done += n;
+            }
+        }
+        lock.lock();
+        m_queue.pop_front();
+        m_queued -= block.size();
+        if (error != 0 && m_error == 0) {
+            m_error = error;
+            m_errorFile = file;
+        } else if (!failed && error == 0) {
+            m_written[file] += block.size();
+        }
+        m_progress.notify_all();
+    }
 }
 
 QByteArray Contents::read(int file, qint64 offset, qint64 maxLength) const

@@ -1,8 +1,13 @@
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include <QByteArray>
+#include <QList>
 #include <QDateTime>
 #include <QString>
 
@@ -65,15 +70,18 @@ struct Files {
     ~Files();
 };
 
-// The contents of a store's files at one moment: the part written to disk
-// plus a tail not written yet (buffered appends, or what a failed write
-// left). Copying shares the descriptors and the tail bytes.
+// The contents of a store's files at one moment: the part known to be on
+// disk, then blocks handed to the Writer and not known to be written yet
+// (or that a failed write left), then a tail of buffered appends. Copying
+// shares the descriptors and the bytes.
 struct Contents {
     std::shared_ptr<const Files> files; // null: memory only
     qint64 onDisk[FileCount] = {};
+    QList<QByteArray> pending[FileCount];
+    qint64 pendingBytes[FileCount] = {};
     QByteArray tail[FileCount];
 
-    qint64 size(int file) const { return onDisk[file] + tail[file].size(); }
+    qint64 size(int file) const { return onDisk[file] + pendingBytes[file] + tail[file].size(); }
     qint64 entryCount() const { return size(EntriesFile) / recordSize; }
     // Exactly `length` bytes at offset, or false.
     bool readAt(int file, qint64 offset, qint64 length, char *out) const;
@@ -84,6 +92,42 @@ struct Contents {
     QByteArray data(qint64 index) const;
     // The text at `offset` in strings.bin; *next is the offset after it.
     bool text(qint64 offset, QString *out, qint64 *next = nullptr) const;
+};
+
+// Writes blocks at the end of a store's files, in the order they are
+// queued (so data handed over before a record reaches the disk before it),
+// on a thread of its own. After a failed write nothing more is written.
+class Writer
+{
+public:
+    Writer(std::shared_ptr<const Files> files, const qint64 *onDisk);
+    ~Writer(); // writes what is queued, then stops
+    Writer(const Writer &) = delete;
+    Writer &operator=(const Writer &) = delete;
+
+    void enqueue(int file, const QByteArray &block);
+    // Bytes queued and not written yet.
+    qint64 queuedBytes() const;
+    // Blocks until at most `bytes` are queued (or a write failed).
+    void waitForQueuedAtMost(qint64 bytes);
+    // The size of each file in whole blocks written; the first failure's
+    // errno (0 if none) and file.
+    int progress(qint64 *written, int *errorFile) const;
+
+private:
+    void run();
+
+    std::shared_ptr<const Files> m_files;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_progress;
+    std::deque<std::pair<int, QByteArray>> m_queue;
+    qint64 m_queued = 0;
+    qint64 m_written[FileCount] = {};
+    int m_error = 0;
+    int m_errorFile = -1;
+    bool m_stop = false;
+    std::thread m_thread;
 };
 
 // Opens a store's files read-only. Null with a message on failure.

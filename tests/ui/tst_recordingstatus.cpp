@@ -80,7 +80,7 @@ void TestRecordingStatus::showsWhyRecordingStopped()
         peer->write(block);
     QTRY_COMPARE_WITH_TIMEOUT(session.bytesReceived(), qint64(48) * block.size(), 30000);
 
-    QCOMPARE(stopped.count(), 1);
+    QTRY_COMPARE(stopped.count(), 1); // found by the writer thread, reported on its next check
     QVERIFY(stopped.at(0).at(0).toString().contains(QString::fromLocal8Bit(std::strerror(ENOSPC))));
     QVERIFY(status.label()->isVisible());
     QCOMPARE(status.label()->text(), QStringLiteral("Not recording"));
