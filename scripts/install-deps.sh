@@ -10,8 +10,8 @@ as_root() {
 }
 
 packages=(
-    # build
-    cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools
+    # build; dpkg-buildflags (dpkg-dev): scripts/test.sh builds as the packages are built
+    cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools dpkg-dev
     # run: SVG icons, and a font for the window
     libqt6svg6 fonts-dejavu-core
     # tests: `hexdump -C` is the reference for the hexdump export
@@ -24,8 +24,8 @@ packages=(
 case "${1:-}" in
     --package)
         packages+=(
-            # .deb: dpkg-shlibdeps, dpkg-buildflags; lintian; file(1) for the icon sizes
-            dpkg-dev lintian file
+            # .deb: lintian; file(1) for the icon sizes (dpkg-shlibdeps: dpkg-dev, above)
+            lintian file
             # .rpm: rpmbuild and rpm
             rpm
             # desktop entry and AppStream checks

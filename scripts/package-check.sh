@@ -6,7 +6,8 @@
 #   scripts/package-check.sh [BUILD_DIR]        (default: build-pkg)
 #
 # 1. A Release build with Debian's hardening flags (dpkg-buildflags), warnings
-#    as errors, and cpack: the .deb and the .rpm.
+#    as errors (scripts/configure-release.sh; nothing to build when
+#    scripts/test.sh built BUILD_DIR already), and cpack: the .deb and the .rpm.
 # 2. The .deb: lintian without errors or warnings, its dependencies, its
 #    files; desktop-file-validate, appstreamcli validate, one application id.
 # 3. The .rpm: its file list (the .deb's files, no system folder owned) and
@@ -114,14 +115,14 @@ tools_pid=$!
 # ------------------------------------------------------------ 1. build
 
 step "building the packages in $build"
-# As Debian builds its packages (dpkg-buildflags, all hardening on); CMake
-# ignores CPPFLAGS, so they join the compiler flags.
-export DEB_BUILD_MAINT_OPTIONS=hardening=+all
-cxxflags="$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)"
-ldflags=$(dpkg-buildflags --get LDFLAGS)
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-    -DSOCKETEER_BUILD_TESTS=OFF -DSOCKETEER_WERROR=ON \
-    -DCMAKE_CXX_FLAGS="$cxxflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >/dev/null
+# As Debian builds its packages (scripts/configure-release.sh). A folder that
+# scripts/test.sh built and tested this way keeps its tests: the packages
+# are made from the very objects the tests ran on, with nothing to rebuild.
+tests=OFF
+if grep -qx 'SOCKETEER_BUILD_TESTS:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
+    tests=ON
+fi
+./scripts/configure-release.sh "$build" -DSOCKETEER_BUILD_TESTS=$tests
 cmake --build "$build" -j "$(nproc)"
 step "waiting for the packaging tools"
 wait "$tools_pid" || { cat "$work/install-deps.log"; tools_pid=""; fail "installing the packaging tools"; }

@@ -527,15 +527,34 @@ void tst_TranscriptSearch::backgroundSearchCancels()
     QCOMPARE(blocks.load(), 2);
     QVERIFY(!search.isRunning());
 
-    // cancelAndWait() returns once the worker has stopped; the result follows.
+    // cancelAndWait() returns once the worker has stopped: its result is
+    // posted by then, so it is delivered without waiting. The cancel comes
+    // while the worker is held, so the search cannot finish first (a cancel
+    // after the last block would rightly report the search's own result).
     blocks = 0;
     search.start(t.snapshot(), request("absent"));
     reached.acquire();
-    proceed.release(); // released ahead: the worker goes on at once
+    search.cancel();
+    proceed.release();
     search.cancelAndWait();
-    QVERIFY(blocks.load() < 32);
-    QVERIFY(finished.wait(60000));
+    QCOMPARE(blocks.load(), 2);
+    QCOMPARE(finished.size(), 1);
+    QCoreApplication::sendPostedEvents();
+    QCOMPARE(finished.size(), 2);
     QCOMPARE(finished.at(1).at(0).value<TranscriptSearch::Result>().status, Status::Cancelled);
+    QVERIFY(!search.isRunning());
+
+    // cancelAndWait() alone, with nothing held: it stops the worker, which
+    // reports Cancelled, or NotFound if it had scanned everything already.
+    search.setBlockObserver({});
+    search.start(t.snapshot(), request("absent"));
+    search.cancelAndWait();
+    QCOMPARE(finished.size(), 2);
+    QCoreApplication::sendPostedEvents();
+    QCOMPARE(finished.size(), 3);
+    const auto last = finished.at(2).at(0).value<TranscriptSearch::Result>();
+    QVERIFY(last.status == Status::Cancelled || last.status == Status::NotFound);
+    QVERIFY(!search.isRunning());
 }
 
 void tst_TranscriptSearch::newSearchSupersedesTheRunningOne()
