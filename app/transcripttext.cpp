@@ -178,8 +178,10 @@ Char *escapeInto(const uchar *data, qsizetype size, Char *out)
         while (run < size && byteTables.byteClass[data[run]] == Plain)
             ++run;
         if constexpr (sizeof(Char) == 1) {
-            std::memcpy(out, data + pos, size_t(run - pos));
-            out += run - pos;
+            if (run > pos) {
+                std::memcpy(out, data + pos, size_t(run - pos));
+                out += run - pos;
+            }
         } else {
             for (qsizetype i = pos; i < run; ++i)
                 *out++ = Char(data[i]);
