@@ -551,6 +551,11 @@ Transcript::Entry Transcript::entry(qint64 index) const
     return m_contents->entry(index);
 }
 
+QList<Transcript::Entry> Transcript::entries(qint64 first, qint64 count) const
+{
+    return m_contents->entries(first, count);
+}
+
 QByteArray Transcript::data(qint64 index) const
 {
     return m_contents->data(index);

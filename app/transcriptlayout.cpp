@@ -9,6 +9,7 @@ namespace {
 
 constexpr qsizetype cacheEntries = 256;
 constexpr qint64 cacheBytes = 8 * 1024 * 1024;
+constexpr qint64 blockEntries = 512; // entries read at once
 
 int dirIndex(Transcript::Direction direction)
 {
@@ -90,6 +91,36 @@ void TranscriptLayout::setTranscript(const Transcript *transcript)
     m_end = Cursor();
     m_cache.clear();
     m_cacheBytes = 0;
+    m_block.clear();
+    m_blockFirst = 0;
+    m_hintValid[0] = m_hintValid[1] = false;
+}
+
+Transcript::Entry TranscriptLayout::entryAt(qint64 index) const
+{
+    if (index < m_blockFirst || index >= m_blockFirst + m_block.size()) {
+        m_block = m_transcript->entries(index, blockEntries);
+        m_blockFirst = index;
+        if (m_block.isEmpty())
+            return m_transcript->entry(index);
+    }
+    return m_block.at(qsizetype(index - m_blockFirst));
+}
+
+template<typename Usable>
+TranscriptLayout::Cursor TranscriptLayout::startFrom(Mode mode, const Cursor &from, Usable usable) const
+{
+    const int m = mode == Mode::Text ? 0 : 1;
+    if (m_hintValid[m] && m_hint[m].entry > from.entry && m_hint[m].entry <= m_indexedEntries && usable(m_hint[m]))
+        return m_hint[m];
+    return from;
+}
+
+void TranscriptLayout::remember(Mode mode, const Cursor &cursor) const
+{
+    const int m = mode == Mode::Text ? 0 : 1;
+    m_hint[m] = cursor;
+    m_hintValid[m] = true;
 }
 
 bool TranscriptLayout::isComplete() const
@@ -121,7 +152,7 @@ qint64 TranscriptLayout::indexMore(qint64 byteBudget)
                 m_stride *= 2;
             }
         }
-        const Transcript::Entry info = m_transcript->entry(m_end.entry);
+        const Transcript::Entry info = entryAt(m_end.entry);
         qint64 textRows = 0;
         qint64 hexRows = 0;
         if (info.kind == Transcript::Kind::Data) {
@@ -193,7 +224,9 @@ const TranscriptLayout::EntryRows &TranscriptLayout::textRows(qint64 entry) cons
         m_cacheBytes = 0;
     }
     EntryRows rows;
-    rows.data = m_transcript->data(entry);
+    const Transcript::Entry info = entryAt(entry);
+    rows.data = info.kind == Transcript::Kind::Data ? m_transcript->read(info.direction, info.offset, info.size)
+                                                    : QByteArray();
     cutRows(rows.data, &rows.starts);
     m_cacheBytes += rows.data.size();
     return *m_cache.insert(entry, rows);
@@ -213,17 +246,19 @@ TranscriptLayout::Cursor TranscriptLayout::cursorForRow(Mode mode, qint64 row) c
     const bool text = mode == Mode::Text;
     auto it = std::upper_bound(m_checkpoints.cbegin(), m_checkpoints.cend(), row,
                                [text](qint64 value, const Cursor &c) { return value < (text ? c.textRow : c.hexRow); });
-    Cursor cursor = it == m_checkpoints.cbegin() ? Cursor() : *(it - 1);
+    Cursor cursor = startFrom(mode, it == m_checkpoints.cbegin() ? Cursor() : *(it - 1),
+                              [text, row](const Cursor &c) { return (text ? c.textRow : c.hexRow) <= row; });
     while (cursor.entry < m_indexedEntries) {
-        const Transcript::Entry info = m_transcript->entry(cursor.entry);
+        const Transcript::Entry info = entryAt(cursor.entry);
         Cursor next = cursor;
         qint64 textRows = text ? textRowsOf(cursor.entry, info) : 0;
         qint64 hexRows = 0;
         step(next, info, &textRows, &hexRows);
         if ((text ? next.textRow : next.hexRow) > row)
-            return cursor;
+            break;
         cursor = next;
     }
+    remember(mode, cursor);
     return cursor;
 }
 
@@ -238,7 +273,7 @@ QList<TranscriptLayout::Row> TranscriptLayout::rows(Mode mode, qint64 first, qin
     qint64 within = first - (text ? cursor.textRow : cursor.hexRow);
     while (result.size() < count && cursor.entry < m_indexedEntries) {
         const qint64 e = cursor.entry;
-        const Transcript::Entry info = m_transcript->entry(e);
+        const Transcript::Entry info = entryAt(e);
         if (info.kind == Transcript::Kind::Event) {
             if (within == 0)
                 result.append(Row{e, info, 0, 0, false});
@@ -272,7 +307,7 @@ qint64 TranscriptLayout::hexRowEnd(qint64 entry, const Transcript::Entry &info, 
     const qint64 end = (begin / hexRowBytes + 1) * hexRowBytes;
     qint64 limit = info.offset + info.size;
     for (qint64 e = entry + 1; end > limit && info.source.isEmpty() && e < m_indexedEntries; ++e) {
-        const Transcript::Entry next = m_transcript->entry(e);
+        const Transcript::Entry next = entryAt(e);
         if (next.kind != Transcript::Kind::Data || next.direction != info.direction || !next.source.isEmpty())
             break;
         limit += next.size;
@@ -286,13 +321,14 @@ qint64 TranscriptLayout::firstRowOfEntry(Mode mode, qint64 entry) const
         return -1;
     const bool text = mode == Mode::Text;
     const qsizetype checkpoint = std::min<qsizetype>(m_checkpoints.size() - 1, qsizetype(entry / m_stride));
-    Cursor cursor = m_checkpoints.at(checkpoint);
+    Cursor cursor = startFrom(mode, m_checkpoints.at(checkpoint), [entry](const Cursor &c) { return c.entry <= entry; });
     while (cursor.entry < entry) {
-        const Transcript::Entry info = m_transcript->entry(cursor.entry);
+        const Transcript::Entry info = entryAt(cursor.entry);
         qint64 textRows = text ? textRowsOf(cursor.entry, info) : 0;
         qint64 hexRows = 0;
         step(cursor, info, &textRows, &hexRows);
     }
+    remember(mode, cursor);
     return text ? cursor.textRow : cursor.hexRow;
 }
 
@@ -307,12 +343,13 @@ bool TranscriptLayout::rowOfByte(Mode mode, Transcript::Direction direction, qin
     // byte is in one of the next stride() entries.
     auto it = std::upper_bound(m_checkpoints.cbegin(), m_checkpoints.cend(), offset,
                                [d](qint64 value, const Cursor &c) { return value < c.before[d]; });
-    Cursor cursor = *(it - 1);
+    Cursor cursor = startFrom(mode, *(it - 1), [d, offset](const Cursor &c) { return c.before[d] <= offset; });
     while (cursor.entry < m_indexedEntries) {
         const qint64 e = cursor.entry;
-        const Transcript::Entry info = m_transcript->entry(e);
+        const Transcript::Entry info = entryAt(e);
         if (info.kind == Transcript::Kind::Data && dirIndex(info.direction) == d && offset >= info.offset
             && offset < info.offset + info.size) {
+            remember(mode, cursor);
             const qint64 inEntry = offset - info.offset;
             if (text) {
                 const EntryRows &rows = textRows(e);
@@ -353,7 +390,7 @@ bool TranscriptLayout::rowOfByte(Mode mode, Transcript::Direction direction, qin
 bool TranscriptLayout::nextDataByte(qint64 entry, Transcript::Direction *direction, qint64 *offset) const
 {
     for (qint64 e = std::max<qint64>(0, entry); m_transcript && e < m_indexedEntries; ++e) {
-        const Transcript::Entry info = m_transcript->entry(e);
+        const Transcript::Entry info = entryAt(e);
         if (info.kind == Transcript::Kind::Data && info.size > 0) {
             *direction = info.direction;
             *offset = info.offset;
@@ -414,7 +451,7 @@ bool TranscriptLayout::byteAt(Mode mode, qint64 row, qsizetype column, bool with
     qint64 last = r.entry;
     Transcript::Entry lastInfo = r.info;
     while (lastInfo.offset + lastInfo.size < r.end && last + 1 < m_indexedEntries) {
-        const Transcript::Entry next = m_transcript->entry(last + 1);
+        const Transcript::Entry next = entryAt(last + 1);
         if (next.kind != Transcript::Kind::Data || next.direction != r.info.direction || !next.source.isEmpty())
             break;
         ++last;
@@ -432,7 +469,7 @@ qint64 TranscriptLayout::bytesBeforeEntry(qint64 entry) const
     const Cursor &from = m_checkpoints.at(checkpoint);
     qint64 bytes = from.before[0] + from.before[1];
     for (qint64 e = from.entry; e < entry; ++e) {
-        const Transcript::Entry info = m_transcript->entry(e);
+        const Transcript::Entry info = entryAt(e);
         if (info.kind == Transcript::Kind::Data)
             bytes += info.size;
     }

@@ -29,6 +29,13 @@
 // (their bytes sum to about total / maxCheckpoints). A small cache keeps the
 // row starts of recently read entries.
 //
+// Entries are read from the transcript in blocks (Transcript::entries()),
+// and the layout remembers, for each mode, where its last walk started (a
+// hint, O(1) memory): a call whose target lies at or after the hint and
+// after its nearest checkpoint walks from the hint instead, so painting
+// consecutive frames or scrolling by a few rows reads a few entries only.
+// Neither changes any result.
+//
 // Not thread-safe: use it on the transcript's thread.
 class TranscriptLayout
 {
@@ -138,6 +145,15 @@ private:
     // The walk state at the start of the entry holding row `row` (or byte
     // `offset` of a direction), from the nearest checkpoint.
     Cursor cursorForRow(Mode mode, qint64 row) const;
+    // Where a walk of `mode` starts: `from` (the nearest checkpoint before
+    // the target), or the mode's hint if it is later than `from` and
+    // `usable(hint)` says it is not past the target.
+    template<typename Usable>
+    Cursor startFrom(Mode mode, const Cursor &from, Usable usable) const;
+    void remember(Mode mode, const Cursor &cursor) const;
+    // Entry `index` (< the transcript's entryCount()), from the block of
+    // entries read last, reading a new block when it is not in it.
+    Transcript::Entry entryAt(qint64 index) const;
     qint64 hexRowEnd(qint64 entry, const Transcript::Entry &info, qint64 begin) const;
     // The first byte of the first data entry at or after `entry`; false if none is indexed.
     bool nextDataByte(qint64 entry, Transcript::Direction *direction, qint64 *offset) const;
@@ -152,5 +168,9 @@ private:
     Cursor m_end; // the walk's state after the last indexed entry
 
     mutable QHash<qint64, EntryRows> m_cache; // recently read entries
+    mutable QList<Transcript::Entry> m_block; // entries [m_blockFirst, m_blockFirst + m_block.size())
+    mutable qint64 m_blockFirst = 0;
+    mutable Cursor m_hint[2];          // per mode (Text, Hex): the start of the last walk
+    mutable bool m_hintValid[2] = {false, false};
     mutable qint64 m_cacheBytes = 0;
 };

@@ -1,5 +1,6 @@
 #include "transcriptstore.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -246,11 +247,9 @@ bool Contents::text(qint64 offset, QString *out, qint64 *next) const
     return true;
 }
 
-Transcript::Entry Contents::entry(qint64 index) const
+namespace {
+Transcript::Entry entryOf(const Contents &contents, const Record &r)
 {
-    Record r;
-    if (!record(index, &r))
-        return {};
     Transcript::Entry e;
     e.tMs = r.tMs;
     e.wallMs = r.wallMs;
@@ -261,14 +260,54 @@ Transcript::Entry Contents::entry(qint64 index) const
         e.size = r.size;
         e.textRows = r.textRows;
         if (r.text >= 0)
-            text(r.text, &e.source);
+            contents.text(r.text, &e.source);
     } else {
         e.kind = Transcript::Kind::Event;
         qint64 next = 0;
-        if (r.text >= 0 && text(r.text, &e.event, &next))
-            text(next, &e.detail);
+        if (r.text >= 0 && contents.text(r.text, &e.event, &next))
+            contents.text(next, &e.detail);
     }
     return e;
+}
+} // namespace
+
+Transcript::Entry Contents::entry(qint64 index) const
+{
+    Record r;
+    if (!record(index, &r))
+        return {};
+    return entryOf(*this, r);
+}
+
+QList<Transcript::Entry> Contents::entries(qint64 first, qint64 count) const
+{
+    QList<Transcript::Entry> out;
+    first = std::max<qint64>(0, first);
+    count = std::min(count, entryCount() - first);
+    if (count <= 0)
+        return out;
+    QByteArray buffer(count * recordSize, Qt::Uninitialized);
+    if (!readAt(EntriesFile, first * recordSize, count * recordSize, buffer.data()))
+        return out;
+    out.reserve(count);
+    qint64 lastText = -1;
+    bool lastData = false;
+    for (qint64 i = 0; i < count; ++i) {
+        const Record r = Record::decode(buffer.constData() + i * recordSize);
+        if (r.data && r.text >= 0 && lastData && r.text == lastText) {
+            // The same source text as the previous datagram: shared, not re-read.
+            Record withoutText = r;
+            withoutText.text = -1;
+            Transcript::Entry e = entryOf(*this, withoutText);
+            e.source = out.constLast().source;
+            out.append(e);
+        } else {
+            out.append(entryOf(*this, r));
+        }
+        lastText = r.text;
+        lastData = r.data;
+    }
+    return out;
 }
 
 QByteArray Contents::data(qint64 index) const

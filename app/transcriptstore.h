@@ -9,6 +9,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QDateTime>
+#include <QList>
 #include <QString>
 
 #include "transcript.h"
@@ -89,6 +90,11 @@ struct Contents {
     QByteArray read(int file, qint64 offset, qint64 maxLength) const;
     bool record(qint64 index, Record *out) const;
     Transcript::Entry entry(qint64 index) const;
+    // Entries [first, first + count), clamped to entryCount(), equal to
+    // entry() of each: their records come from one read, and a text offset
+    // shared by consecutive records (a datagram source) is read once.
+    // Empty if the records cannot be read.
+    QList<Transcript::Entry> entries(qint64 first, qint64 count) const;
     QByteArray data(qint64 index) const;
     // The text at `offset` in strings.bin; *next is the offset after it.
     bool text(qint64 offset, QString *out, qint64 *next = nullptr) const;

@@ -1,5 +1,7 @@
 #include "transcripttext.h"
 
+#include <cstring>
+
 #include <QDateTime>
 
 namespace TranscriptText {
@@ -120,9 +122,115 @@ void appendCodePoint(QString &out, char32_t codePoint)
     }
 }
 
-bool isPlainAscii(uchar byte)
+// How escape() treats a byte on its own.
+enum ByteClass : uchar {
+    Plain = 0, // printable ASCII but "\\": itself
+    Short = 1, // "\\", "\r", "\n", "\t", "\0"
+    Hex = 2,   // other C0 controls, DEL, and bytes that start no valid UTF-8 sequence: "\xHH"
+    Lead = 3,  // may start a multi-byte sequence (0xC2..0xF4): decoded
+};
+
+struct ByteTables {
+    uchar byteClass[256] = {};
+    char shortEscape[128] = {}; // the letter after "\\" of a Short byte
+};
+
+constexpr ByteTables makeByteTables()
 {
-    return byte >= 0x20 && byte < 0x7F && byte != '\\';
+    ByteTables t;
+    for (int b = 0; b < 256; ++b) {
+        if (b >= 0x20 && b < 0x7F)
+            t.byteClass[b] = Plain;
+        else if (b >= 0xC2 && b <= 0xF4)
+            t.byteClass[b] = Lead;
+        else
+            t.byteClass[b] = Hex;
+    }
+    const char shortBytes[] = {'\\', '\r', '\n', '\t', '\0'};
+    const char letters[] = {'\\', 'r', 'n', 't', '0'};
+    for (int i = 0; i < 5; ++i) {
+        t.byteClass[uchar(shortBytes[i])] = Short;
+        t.shortEscape[uchar(shortBytes[i])] = letters[i];
+    }
+    return t;
+}
+
+constexpr ByteTables byteTables = makeByteTables();
+
+// The fast escape() shared by escape() (Char = char16_t, UTF-16) and
+// appendEscaped() (Char = char, UTF-8): runs of plain ASCII are copied at
+// once, single bytes classified by a table, and only a byte that may start a
+// multi-byte sequence is decoded. `out` has room for 4 units per byte.
+// Returns the end of what was written.
+template<typename Char>
+Char *escapeInto(const uchar *data, qsizetype size, Char *out)
+{
+    const QByteArrayView view(data, size);
+    const auto hex2 = [&out](uchar byte) {
+        *out++ = Char('\\');
+        *out++ = Char('x');
+        *out++ = Char(hexDigits[byte >> 4]);
+        *out++ = Char(hexDigits[byte & 0xF]);
+    };
+    qsizetype pos = 0;
+    while (pos < size) {
+        qsizetype run = pos;
+        while (run < size && byteTables.byteClass[data[run]] == Plain)
+            ++run;
+        if constexpr (sizeof(Char) == 1) {
+            if (run > pos) {
+                std::memcpy(out, data + pos, size_t(run - pos));
+                out += run - pos;
+            }
+        } else {
+            for (qsizetype i = pos; i < run; ++i)
+                *out++ = Char(data[i]);
+        }
+        pos = run;
+        if (pos >= size)
+            break;
+        const uchar byte = data[pos];
+        switch (byteTables.byteClass[byte]) {
+        case Short:
+            *out++ = Char('\\');
+            *out++ = Char(byteTables.shortEscape[byte]);
+            ++pos;
+            break;
+        case Hex:
+            hex2(byte);
+            ++pos;
+            break;
+        default: {
+            const Utf8Sequence sequence = decodeUtf8(view, pos);
+            if (sequence.length == 0) {
+                hex2(byte); // the next byte starts afresh
+                ++pos;
+                break;
+            }
+            const char32_t c = sequence.codePoint;
+            if (isFormattingCharacter(c)) {
+                *out++ = Char('\\');
+                *out++ = Char('u');
+                *out++ = Char('{');
+                for (int shift = 12; shift >= 0; shift -= 4)
+                    *out++ = Char(hexDigits[(c >> shift) & 0xFu]);
+                *out++ = Char('}');
+            } else if constexpr (sizeof(Char) == 1) {
+                // Valid UTF-8 re-encodes to the same bytes.
+                std::memcpy(out, data + pos, size_t(sequence.length));
+                out += sequence.length;
+            } else if (QChar::requiresSurrogates(c)) {
+                *out++ = QChar::highSurrogate(c);
+                *out++ = QChar::lowSurrogate(c);
+            } else {
+                *out++ = Char(c);
+            }
+            pos += sequence.length;
+            break;
+        }
+        }
+    }
+    return out;
 }
 
 // What follows the marker of a data entry's lines: "(source) " or " ".
@@ -141,24 +249,15 @@ QString dataHead(const Transcript::Entry &entry, bool withTimes)
 
 QString escape(QByteArrayView bytes)
 {
-    QString out;
-    out.reserve(bytes.size());
-    for (qsizetype pos = 0; pos < bytes.size();) {
-        const auto byte = static_cast<uchar>(bytes[pos]);
-        if (byte < 0x80) {
-            appendAscii(out, byte);
-            ++pos;
-            continue;
-        }
-        const Utf8Sequence sequence = decodeUtf8(bytes, pos);
-        if (sequence.length == 0) {
-            appendByteEscape(out, byte); // the next byte starts afresh
-            ++pos;
-        } else {
-            appendCodePoint(out, sequence.codePoint);
-            pos += sequence.length;
-        }
-    }
+    // No byte becomes more than 4 UTF-16 units ("\xHH"; a formatting
+    // character's 2 or 3 bytes become 8, "\u{HHHH}").
+    QString out(bytes.size() * 4, Qt::Uninitialized);
+    char16_t *begin = reinterpret_cast<char16_t *>(out.data());
+    char16_t *end = escapeInto(reinterpret_cast<const uchar *>(bytes.data()), bytes.size(), begin);
+    const qsizetype length = end - begin;
+    out.resize(length);
+    if (out.capacity() > 2 * length + 64)
+        out.squeeze();
     return out;
 }
 
@@ -194,74 +293,10 @@ void appendEscaped(QByteArrayView bytes, QByteArray &out)
 {
     // Written in place: no byte becomes more than 4 ("\xHH"; a formatting
     // character's 2 or 3 bytes become 8, "\u{HHHH}").
-    const qsizetype size = bytes.size();
     const qsizetype start = out.size();
-    out.resize(start + size * 4);
-    char *p = out.data() + start;
-    const auto hex2 = [&p](uchar byte) {
-        *p++ = '\\';
-        *p++ = 'x';
-        *p++ = hexDigits[byte >> 4];
-        *p++ = hexDigits[byte & 0xF];
-    };
-    const auto *data = reinterpret_cast<const uchar *>(bytes.data());
-    for (qsizetype pos = 0; pos < size;) {
-        const uchar byte = data[pos];
-        if (isPlainAscii(byte)) {
-            *p++ = char(byte);
-            ++pos;
-            continue;
-        }
-        if (byte < 0x80) {
-            char escaped = 0;
-            switch (byte) {
-            case '\\':
-                escaped = '\\';
-                break;
-            case '\r':
-                escaped = 'r';
-                break;
-            case '\n':
-                escaped = 'n';
-                break;
-            case '\t':
-                escaped = 't';
-                break;
-            case '\0':
-                escaped = '0';
-                break;
-            default:
-                break;
-            }
-            if (escaped) {
-                *p++ = '\\';
-                *p++ = escaped;
-            } else {
-                hex2(byte);
-            }
-            ++pos;
-            continue;
-        }
-        const Utf8Sequence sequence = decodeUtf8(bytes, pos);
-        if (sequence.length == 0) {
-            hex2(byte);
-            ++pos;
-        } else if (isFormattingCharacter(sequence.codePoint)) {
-            *p++ = '\\';
-            *p++ = 'u';
-            *p++ = '{';
-            for (int shift = 12; shift >= 0; shift -= 4)
-                *p++ = hexDigits[(sequence.codePoint >> shift) & 0xFu];
-            *p++ = '}';
-            pos += sequence.length;
-        } else {
-            // Valid UTF-8 re-encodes to the same bytes.
-            for (qsizetype i = 0; i < sequence.length; ++i)
-                *p++ = char(data[pos + i]);
-            pos += sequence.length;
-        }
-    }
-    out.resize(p - out.constData());
+    out.resize(start + bytes.size() * 4);
+    char *end = escapeInto(reinterpret_cast<const uchar *>(bytes.data()), bytes.size(), out.data() + start);
+    out.resize(end - out.constData());
 }
 
 // A byte 0x0A is never part of a multi-byte UTF-8 sequence, so cutting the

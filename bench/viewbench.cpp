@@ -3,6 +3,12 @@
 //   lines:  1,000,000 short lines, received
 //   line:   a single 100 MB line without newline
 //   cancel: a search over 1 GB, cancelled once it is under way
+//   tiny:   1,000,000 datagrams of 20 bytes from one source, and 1,000,000
+//           one-line chunks of 20 bytes: index, first paint, page down
+//           (p50/max of 200 steps), jump to the middle and back
+//   escape: TranscriptText::escape and appendEscaped on random bytes, in
+//           rows of 1 KiB, MiB/s
+// `viewbench tiny` runs the last two only.
 // Times are in milliseconds: first paint after setTranscript(), complete
 // index, scrolling to random rows with a synchronous repaint (p50/p99/max),
 // a full search that finds nothing, and cancelAndWait() latency (max of 5).
@@ -20,6 +26,7 @@
 #include "transcript.h"
 #include "transcriptsearch.h"
 #include "transcriptsnapshot.h"
+#include "transcripttext.h"
 #include "transcriptview.h"
 
 namespace {
@@ -122,6 +129,107 @@ void viewCase(const char *name, const std::shared_ptr<Transcript> &transcript)
     std::fflush(stdout);
 }
 
+// 1,000,000 entries of 20 bytes: datagrams from one source, or one-line chunks.
+std::shared_ptr<Transcript> tinyEntries(qint64 count, bool datagrams)
+{
+    auto transcript = std::make_shared<Transcript>();
+    transcript->start();
+    const QString source = QStringLiteral("127.0.0.1:5353");
+    for (qint64 i = 0; i < count; ++i) {
+        const QByteArray line = QByteArray::number(i).rightJustified(11, '0') + " tiny ok\n";
+        transcript->appendDataAt(Transcript::Direction::Received, line, i, i,
+                                 datagrams ? source : QString());
+    }
+    transcript->flush();
+    return transcript;
+}
+
+void tinyCase(const char *name, const std::shared_ptr<Transcript> &transcript)
+{
+    TranscriptView view;
+    view.resize(1000, 700);
+    view.show();
+    if (!QTest::qWaitForWindowExposed(&view))
+        return;
+    QElapsedTimer clock;
+    clock.start();
+    view.setTranscript(transcript);
+    while (view.paintedRows().isEmpty())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
+    const qint64 firstPaint = clock.nsecsElapsed();
+    while (view.hasPending())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
+    const qint64 indexed = clock.nsecsElapsed();
+
+    // Page down from a row in the middle of a checkpoint's stride.
+    view.scrollToRow(view.rowCount() / 3 + 17);
+    view.viewport()->repaint();
+    std::vector<double> pages;
+    for (int i = 0; i < 200; ++i) {
+        clock.restart();
+        view.verticalScrollBar()->triggerAction(QAbstractSlider::SliderPageStepAdd);
+        view.viewport()->repaint();
+        pages.push_back(ms(clock.nsecsElapsed()));
+    }
+    std::vector<double> lines;
+    for (int i = 0; i < 200; ++i) {
+        clock.restart();
+        view.verticalScrollBar()->triggerAction(QAbstractSlider::SliderSingleStepAdd);
+        view.viewport()->repaint();
+        lines.push_back(ms(clock.nsecsElapsed()));
+    }
+    std::vector<double> jumps;
+    for (int i = 0; i < 20; ++i) {
+        clock.restart();
+        view.scrollToRow(i % 2 ? 0 : view.rowCount() / 2 + 1001);
+        view.viewport()->repaint();
+        jumps.push_back(ms(clock.nsecsElapsed()));
+    }
+    std::printf("{\"case\":\"%s\",\"entries\":%lld,\"rows\":%lld,\"index_kib\":%.1f,\"first_paint_ms\":%.1f,"
+                "\"indexed_ms\":%.1f,\"page_down_p50_ms\":%.2f,\"page_down_max_ms\":%.2f,"
+                "\"line_down_p50_ms\":%.2f,\"jump_p50_ms\":%.2f,\"jump_max_ms\":%.2f}\n",
+                name, static_cast<long long>(transcript->entryCount()), static_cast<long long>(view.rowCount()),
+                double(view.layout().indexBytes()) / 1024.0, ms(firstPaint), ms(indexed), quantile(pages, 0.5),
+                quantile(pages, 1.0), quantile(lines, 0.5), quantile(jumps, 0.5), quantile(jumps, 1.0));
+    std::fflush(stdout);
+}
+
+void escapeCase()
+{
+    QByteArray bytes(32 * 1024 * 1024, Qt::Uninitialized);
+    std::mt19937_64 random(3);
+    for (qsizetype i = 0; i + 8 <= bytes.size(); i += 8) {
+        const quint64 value = random();
+        std::memcpy(bytes.data() + i, &value, 8);
+    }
+    QByteArray text(bytes.size(), Qt::Uninitialized);
+    for (qsizetype i = 0; i < text.size(); ++i)
+        text[i] = char(0x20 + (i * 7 + i / 61) % 95);
+    for (qsizetype i = 80; i < text.size(); i += 81)
+        text[i] = '\n';
+    const auto mibPerSecond = [](qint64 size, qint64 ns) { return double(size) / (1024.0 * 1024.0) / (double(ns) / 1e9); };
+    for (const auto &[name, input] : {std::pair<const char *, const QByteArray &>{"random", bytes}, {"ascii", text}}) {
+        QElapsedTimer clock;
+        clock.start();
+        qint64 length = 0;
+        for (qsizetype at = 0; at < input.size(); at += 1024)
+            length += TranscriptText::escape(QByteArrayView(input).sliced(at, std::min<qsizetype>(1024, input.size() - at))).size();
+        const qint64 escapeNs = clock.nsecsElapsed();
+        clock.restart();
+        QByteArray out;
+        for (qsizetype at = 0; at < input.size(); at += 64 * 1024) {
+            out.clear();
+            TranscriptText::appendEscaped(QByteArrayView(input).sliced(at, std::min<qsizetype>(64 * 1024, input.size() - at)), out);
+            length += out.size();
+        }
+        const qint64 appendNs = clock.nsecsElapsed();
+        std::printf("{\"case\":\"escape %s\",\"bytes\":%lld,\"escape_mib_s\":%.1f,\"append_escaped_mib_s\":%.1f,\"out\":%lld}\n",
+                    name, static_cast<long long>(input.size()), mibPerSecond(input.size(), escapeNs),
+                    mibPerSecond(input.size(), appendNs), static_cast<long long>(length));
+        std::fflush(stdout);
+    }
+}
+
 void cancelCase(qint64 size)
 {
     const std::shared_ptr<Transcript> transcript = bytes(size, true);
@@ -155,9 +263,18 @@ void cancelCase(qint64 size)
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
+    if (argc > 1 && QByteArray(argv[1]) == "tiny") {
+        tinyCase("1,000,000 datagrams of 20 bytes", tinyEntries(1'000'000, true));
+        tinyCase("1,000,000 one-line chunks", tinyEntries(1'000'000, false));
+        escapeCase();
+        return 0;
+    }
     const qint64 cancelSize = argc > 1 ? QByteArray(argv[1]).toLongLong() : 1'000'000'000;
     viewCase("1,000,000 short lines", shortLines(1'000'000));
     viewCase("one 100 MB line", bytes(100'000'000, false));
     cancelCase(cancelSize);
+    tinyCase("1,000,000 datagrams of 20 bytes", tinyEntries(1'000'000, true));
+    tinyCase("1,000,000 one-line chunks", tinyEntries(1'000'000, false));
+    escapeCase();
     return 0;
 }

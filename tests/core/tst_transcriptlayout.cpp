@@ -1,5 +1,7 @@
 // TranscriptLayout: rows like the text export, long lines cut lazily, hex
 // rows like hexdump -C, and an index that stays bounded.
+#include <algorithm>
+
 #include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
@@ -32,6 +34,7 @@ private Q_SLOTS:
     void byteAtColumnsOfEscapesAndHex();
     void byteAtAfterRowsAndEvents();
     void bytesBeforeEntryCountsBothDirections();
+    void hintAndBlockReadsAgree();
 
 private:
     static QStringList allText(const TranscriptLayout &layout, Mode mode, bool withTimes = false)
@@ -486,6 +489,124 @@ void TranscriptLayoutTest::bytesBeforeEntryCountsBothDirections()
         if (e < transcript.entryCount() && transcript.entry(e).kind == Transcript::Kind::Data)
             bytes += transcript.entry(e).size;
     }
+}
+
+// Tiny entries (datagrams from a few sources, short chunks of both
+// directions, events, a few long lines) queried in random and in
+// consecutive orders, switching modes: a layout with a few checkpoints
+// (long walks, from its hint or a checkpoint, over entries read in blocks)
+// answers exactly like one with a checkpoint at every entry. The entries
+// outgrow the store's write buffer, so blocks straddle disk and buffer, and
+// the transcript grows between rounds of queries.
+void TranscriptLayoutTest::hintAndBlockReadsAgree()
+{
+    Transcript transcript;
+    transcript.start();
+    TranscriptLayout layout(8);
+    TranscriptLayout reference(1 << 20);
+    layout.setTranscript(&transcript);
+    reference.setTranscript(&transcript);
+    QRandomGenerator random(99);
+    const QStringList sources = {QStringLiteral("127.0.0.1:5353"), QStringLiteral("[::1]:9")};
+    const auto sameRows = [&](Mode mode, const QList<TranscriptLayout::Row> &a, const QList<TranscriptLayout::Row> &b,
+                              bool withTimes) {
+        if (a.size() != b.size())
+            return false;
+        for (qsizetype k = 0; k < a.size(); ++k) {
+            if (a.at(k).entry != b.at(k).entry || a.at(k).begin != b.at(k).begin || a.at(k).end != b.at(k).end
+                || a.at(k).continuation != b.at(k).continuation
+                || layout.text(mode, a.at(k), withTimes) != reference.text(mode, b.at(k), withTimes)) {
+                return false;
+            }
+        }
+        return true;
+    };
+    qint64 lastRow[2] = {0, 0};
+    qint64 lastEntry = 0;
+    for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < 3000; ++i) {
+            const quint32 kind = random.bounded(40);
+            if (kind == 0) {
+                transcript.appendEvent(TranscriptEvent::error(), QStringLiteral("event %1").arg(i));
+            } else if (kind == 1) {
+                transcript.appendData(Direction::Received, QByteArray(QByteArray(int(random.bounded(1000, 3000)), 'L') + '\n'));
+            } else if (kind < 20) {
+                transcript.appendData(Direction::Received, QByteArray(QByteArray(int(random.bounded(1, 20)), 'd') + '\n'),
+                                      sources.at((i / 50) % 2));
+            } else {
+                QByteArray bytes = QByteArray(int(random.bounded(0, 12)), char('a' + i % 26));
+                if (random.bounded(2))
+                    bytes += "\n\x01\xc3\xa9";
+                if (bytes.isEmpty())
+                    bytes = "x";
+                transcript.appendData(kind % 2 ? Direction::Sent : Direction::Received, bytes);
+            }
+        }
+        while (layout.indexMore(10 * TranscriptLayout::recordedEntryCost) > 0) {
+        }
+        reference.indexMore(1LL << 40);
+        QVERIFY(layout.stride() > 8);
+        QCOMPARE(layout.rowCount(Mode::Text), reference.rowCount(Mode::Text));
+        QCOMPARE(layout.rowCount(Mode::Hex), reference.rowCount(Mode::Hex));
+        for (int q = 0; q < 600; ++q) {
+            const Mode mode = random.bounded(2) ? Mode::Text : Mode::Hex;
+            const int m = mode == Mode::Text ? 0 : 1;
+            const qint64 rowCount = layout.rowCount(mode);
+            const bool withTimes = random.bounded(2);
+            switch (random.bounded(6)) {
+            case 0: { // a jump
+                const qint64 first = random.bounded(rowCount);
+                QVERIFY(sameRows(mode, layout.rows(mode, first, 40), reference.rows(mode, first, 40), withTimes));
+                lastRow[m] = first;
+                break;
+            }
+            case 1: { // scrolling by a few rows or a page, either way
+                const qint64 first = std::clamp<qint64>(lastRow[m] + random.bounded(-3, 60), 0, rowCount - 1);
+                QVERIFY(sameRows(mode, layout.rows(mode, first, 40), reference.rows(mode, first, 40), withTimes));
+                lastRow[m] = first;
+                break;
+            }
+            case 2: {
+                const qint64 entry = random.bounded(2) ? random.bounded(transcript.entryCount())
+                                                       : std::clamp<qint64>(lastEntry + random.bounded(-2, 30), 0,
+                                                                            transcript.entryCount() - 1);
+                QCOMPARE(layout.firstRowOfEntry(mode, entry), reference.firstRowOfEntry(mode, entry));
+                lastEntry = entry;
+                break;
+            }
+            case 3: {
+                const Direction direction = random.bounded(2) ? Direction::Sent : Direction::Received;
+                const qint64 offset = random.bounded(transcript.totalBytes(direction) + 1);
+                qint64 row[2] = {-1, -1};
+                qsizetype column[2] = {-1, -1};
+                const bool found = layout.rowOfByte(mode, direction, offset, withTimes, &row[0], &column[0]);
+                QCOMPARE(found, reference.rowOfByte(mode, direction, offset, withTimes, &row[1], &column[1]));
+                QCOMPARE(row[0], row[1]);
+                QCOMPARE(column[0], column[1]);
+                break;
+            }
+            case 4: {
+                const qint64 row = random.bounded(2) ? random.bounded(rowCount)
+                                                     : std::clamp<qint64>(lastRow[m] + random.bounded(0, 40), 0,
+                                                                          rowCount - 1);
+                const qsizetype column = random.bounded(80);
+                Direction direction[2] = {Direction::Sent, Direction::Sent};
+                qint64 offset[2] = {-1, -1};
+                const bool found = layout.byteAt(mode, row, column, withTimes, &direction[0], &offset[0]);
+                QCOMPARE(found, reference.byteAt(mode, row, column, withTimes, &direction[1], &offset[1]));
+                QCOMPARE(direction[0], direction[1]);
+                QCOMPARE(offset[0], offset[1]);
+                break;
+            }
+            default: {
+                const qint64 entry = random.bounded(transcript.entryCount() + 1);
+                QCOMPARE(layout.bytesBeforeEntry(entry), reference.bytesBeforeEntry(entry));
+                break;
+            }
+            }
+        }
+    }
+    QVERIFY(layout.checkpointCount() <= 9);
 }
 
 QTEST_GUILESS_MAIN(TranscriptLayoutTest)

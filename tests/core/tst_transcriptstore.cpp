@@ -1,5 +1,6 @@
 // The disk-backed storage behind Transcript and TranscriptSnapshot: files,
 // privacy, buffering, memory bounds and a full disk.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void readsMatchWhateverIsBuffered_data();
     void readsMatchWhateverIsBuffered();
     void eventsAndSourcesRoundTrip();
+    void blockReadsEqualEntryReads();
     void snapshotIsFrozenAndOutlivesTranscript();
     void snapshotReadFromAnotherThread();
     void memoryStaysFlat();
@@ -222,6 +224,65 @@ void TestTranscriptStore::eventsAndSourcesRoundTrip()
         QVERIFY(e.detail.isEmpty());
         QCOMPARE(e.wallMs, 1005);
         QVERIFY(transcript.flush()); // the second pass reads from disk
+    }
+}
+
+// Transcript::entries() reads many records at once and shares a source text
+// between consecutive datagrams: each entry must still equal entry(i),
+// whether its record is on disk, still buffered, or the block straddles both.
+void TestTranscriptStore::blockReadsEqualEntryReads()
+{
+    Transcript transcript;
+    const QStringList sources = {QStringLiteral("127.0.0.1:5353"), QStringLiteral("[::1]:9"), QString()};
+    QRandomGenerator random(11);
+    // More records than one write buffer holds (bufferSize / 40 bytes): the
+    // first ones reach the disk on their own, the last ones stay buffered.
+    const int count = int(2 * 256 * 1024 / 40);
+    for (int i = 0; i < count; ++i) {
+        const quint32 kind = random.bounded(20);
+        if (kind == 0) {
+            transcript.appendEventAt(TranscriptEvent::error(), QStringLiteral("event %1").arg(i), i, 1000 + i);
+        } else {
+            // Runs of datagrams from one source, then another source (or none).
+            const QString &source = sources.at((i / 7) % sources.size());
+            transcript.appendDataAt(kind % 2 ? Direction::Sent : Direction::Received,
+                                    QByteArray(QByteArray(int(random.bounded(1, 30)), char('a' + i % 26)) + '\n'), i, 1000 + i,
+                                    source);
+        }
+    }
+    const auto same = [](const Transcript::Entry &a, const Transcript::Entry &b) {
+        return a.kind == b.kind && a.direction == b.direction && a.tMs == b.tMs && a.wallMs == b.wallMs
+            && a.offset == b.offset && a.size == b.size && a.event == b.event && a.detail == b.detail
+            && a.source == b.source && a.textRows == b.textRows;
+    };
+    const qint64 total = transcript.entryCount();
+    QCOMPARE(total, count);
+    const auto check = [&](qint64 first, qint64 n) {
+        const QList<Transcript::Entry> block = transcript.entries(first, n);
+        const qint64 from = std::max<qint64>(0, first);
+        const qint64 expected = std::clamp<qint64>(std::min(n, total - from), 0, total);
+        if (block.size() != expected) {
+            qWarning("entries(%lld, %lld): %lld entries", qlonglong(first), qlonglong(n), qlonglong(block.size()));
+            return false;
+        }
+        for (qsizetype k = 0; k < block.size(); ++k) {
+            if (!same(block.at(k), transcript.entry(from + k))) {
+                qWarning("entries(%lld, %lld): entry %lld differs", qlonglong(first), qlonglong(n),
+                         qlonglong(from + k));
+                return false;
+            }
+        }
+        return true;
+    };
+    for (int pass = 0; pass < 2; ++pass) {
+        QVERIFY(check(0, total));
+        QVERIFY(check(total - 100, 512)); // clamped at the end
+        QVERIFY(check(total, 10));
+        QVERIFY(check(-5, 10));
+        QVERIFY(check(3, 0));
+        for (int i = 0; i < 200; ++i)
+            QVERIFY(check(random.bounded(qint64(total)), random.bounded(1, 2000)));
+        QVERIFY(transcript.flush()); // the second pass reads everything from disk
     }
 }
 

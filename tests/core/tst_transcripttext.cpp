@@ -1,3 +1,4 @@
+#include <iterator>
 #include <optional>
 
 #include <QTest>
@@ -120,6 +121,7 @@ private Q_SLOTS:
     void appendEscapedMatchesEscape();
     void appendEntryLinesMatchesEntryLines();
     void byteAtColumnInvertsEscape();
+    void fastEscapeMatchesReference();
 };
 
 void tst_TranscriptText::escape_data()
@@ -461,6 +463,133 @@ void tst_TranscriptText::byteAtColumnInvertsEscape()
     QCOMPARE(TranscriptText::byteAtColumn(bytes, escaped.size()), bytes.size());
     QCOMPARE(TranscriptText::byteAtColumn(bytes, escaped.size() + 10), bytes.size());
     QCOMPARE(TranscriptText::byteAtColumn(QByteArrayView(), 0), 0);
+}
+
+// A plain, byte-at-a-time escape() written from the rules in
+// transcripttext.h, decoding a sequence first and validating it after: what
+// the fast escape() (runs of plain ASCII, lookup tables) must equal.
+static QString referenceEscape(QByteArrayView bytes)
+{
+    QString out;
+    const auto hex = [&out](char32_t value, int digits) {
+        out += QString::number(value, 16).rightJustified(digits, u'0');
+    };
+    for (qsizetype pos = 0; pos < bytes.size();) {
+        const auto b = static_cast<uchar>(bytes[pos]);
+        const char *named = b == '\\' ? "\\\\"
+            : b == '\r'               ? "\\r"
+            : b == '\n'               ? "\\n"
+            : b == '\t'               ? "\\t"
+            : b == 0                  ? "\\0"
+                                      : nullptr;
+        if (named) {
+            out += QLatin1String(named);
+            ++pos;
+            continue;
+        }
+        if (b < 0x20 || b == 0x7F) {
+            out += QLatin1String("\\x");
+            hex(b, 2);
+            ++pos;
+            continue;
+        }
+        if (b < 0x80) {
+            out += QLatin1Char(char(b));
+            ++pos;
+            continue;
+        }
+        const int length = (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+        bool valid = length > 0 && pos + length <= bytes.size();
+        char32_t c = length == 2 ? (b & 0x1Fu) : length == 3 ? (b & 0x0Fu) : (b & 0x07u);
+        for (int i = 1; valid && i < length; ++i) {
+            const auto next = static_cast<uchar>(bytes[pos + i]);
+            valid = (next & 0xC0) == 0x80;
+            c = (c << 6) | (next & 0x3Fu);
+        }
+        const char32_t smallest = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
+        valid = valid && c >= smallest && c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF);
+        if (!valid) {
+            out += QLatin1String("\\x");
+            hex(b, 2);
+            ++pos;
+            continue;
+        }
+        const bool formatting = (c >= 0x80 && c <= 0x9F) || c == 0x061C || (c >= 0x200B && c <= 0x200F) || c == 0x2028
+            || c == 0x2029 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
+        if (formatting) {
+            out += QLatin1String("\\u{");
+            hex(c, 4);
+            out += QLatin1Char('}');
+        } else {
+            out += QString::fromUcs4(&c, 1);
+        }
+        pos += length;
+    }
+    return out;
+}
+
+void tst_TranscriptText::fastEscapeMatchesReference()
+{
+    const auto check = [](QByteArrayView bytes) {
+        const QString expected = referenceEscape(bytes);
+        QByteArray appended = "x";
+        TranscriptText::appendEscaped(bytes, appended);
+        const bool same = TranscriptText::escape(bytes) == expected && appended == QByteArray("x" + expected.toUtf8());
+        if (!same)
+            qWarning("differs for %s", bytes.toByteArray().toHex(' ').left(300).constData());
+        return same;
+    };
+    // Every byte alone, after plain text, and before it.
+    for (int b = 0; b < 256; ++b) {
+        const QByteArray one(1, char(b));
+        QVERIFY(check(one));
+        QVERIFY(check(QByteArray("plain text " + one)));
+        QVERIFY(check(QByteArray(one + " plain text")));
+    }
+    // Every pair, and every pair after a multi-byte lead (truncated at the end).
+    QByteArray bytes(3, Qt::Uninitialized);
+    for (int a = 0; a < 256; ++a) {
+        for (int b = 0; b < 256; ++b) {
+            bytes[0] = char(a);
+            bytes[1] = char(b);
+            QVERIFY(check(QByteArrayView(bytes).first(2)));
+            bytes[0] = char(0xE2);
+            bytes[1] = char(a);
+            bytes[2] = char(b);
+            QVERIFY(check(bytes));
+        }
+    }
+    // Every code point encoded (formatting characters among them), then
+    // overlong forms, surrogates, values above U+10FFFF and truncations.
+    QByteArray all;
+    for (char32_t c = 0; c <= 0x10FFFF; ++c) {
+        if (c >= 0xD800 && c <= 0xDFFF)
+            continue;
+        all += QString::fromUcs4(&c, 1).toUtf8();
+    }
+    QVERIFY(check(all));
+    for (const char *sample : {"\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xe0\x9f\xbf", "\xf0\x80\x80\x80",
+                               "\xf0\x8f\xbf\xbf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80",
+                               "\xf5\x80\x80\x80", "\xf8\x88\x80\x80\x80", "ab\xe2\x80", "ab\xf0\x9f\x98",
+                               "ab\xc3", "\xe2\x80\xae\xe2\x81\xa6\xd8\x9c\xef\xbb\xbf\xc2\x85x"}) {
+        QVERIFY(check(QByteArrayView(sample)));
+    }
+    // Random bytes, and random text with some of everything.
+    quint32 state = 12345;
+    const auto next = [&state] {
+        state = state * 1103515245u + 12345u;
+        return uchar(state >> 24);
+    };
+    QByteArray random(1 << 20, Qt::Uninitialized);
+    for (char &c : random)
+        c = char(next());
+    QVERIFY(check(random));
+    QByteArray mixed;
+    const QByteArray pieces[] = {"plain ", "\\", "\r\n", "\t", QByteArray(1, '\0'), "\x7f", "caf\xc3\xa9",
+                                 "\xe2\x80\xae", "\xf0\x9f\x98\x80", "\xff", "\xc3"};
+    while (mixed.size() < (1 << 18))
+        mixed += pieces[next() % std::size(pieces)];
+    QVERIFY(check(mixed));
 }
 
 QTEST_GUILESS_MAIN(tst_TranscriptText)
