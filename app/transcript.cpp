@@ -218,7 +218,9 @@ void Transcript::closeStore()
 {
     if (m_kind == StoreKind::ReadOnly || m_storePath.isEmpty())
         return;
-    if (m_recording)
+    // A temporary store is removed next: nothing to write (open snapshots
+    // share what they need).
+    if (m_recording && m_kind == StoreKind::Kept)
         flush();
     m_writer.reset(); // what a failed write left stays in memory, unwritten
     if (m_kind == StoreKind::Kept) {

@@ -126,7 +126,6 @@ Writer::Writer(std::shared_ptr<const Files> files, const qint64 *onDisk)
     : m_files(std::move(files))
 {
     std::copy(onDisk, onDisk + FileCount, m_written);
-    m_thread = std::thread([this] { run(); });
 }
 
 Writer::~Writer()
@@ -136,7 +135,8 @@ Writer::~Writer()
         m_stop = true;
     }
     m_wake.notify_one();
-    m_thread.join();
+    if (m_thread.joinable())
+        m_thread.join();
 }
 
 void Writer::enqueue(int file, const QByteArray &block)
@@ -148,6 +148,8 @@ void Writer::enqueue(int file, const QByteArray &block)
         m_queue.emplace_back(file, block);
         m_queued += block.size();
     }
+    if (!m_thread.joinable()) // started with the first block: most stores of short sessions never need it
+        m_thread = std::thread([this] { run(); });
     m_wake.notify_one();
 }
 

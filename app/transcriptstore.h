@@ -102,7 +102,8 @@ struct Contents {
 
 // Writes blocks at the end of a store's files, in the order they are
 // queued (so data handed over before a record reaches the disk before it),
-// on a thread of its own. After a failed write nothing more is written.
+// on a thread of its own (started with the first block). After a failed
+// write nothing more is written.
 class Writer
 {
 public:
