@@ -14,6 +14,7 @@
 #include "requestcodec.h"
 #include "tlscontrol.h"
 #include "transcriptio.h"
+#include "transcriptsavejob.h"
 #include "uilogging.h"
 
 StartupAutomation::StartupAutomation(MainWindow *window, const CommandLineOptions &options, QObject *parent)
@@ -131,29 +132,53 @@ void StartupAutomation::onFinished()
     m_watching = false;
     m_done = true;
     m_exitCode = exitCodeFor(*m_session);
-    // As in headless mode, a network failure stays the primary cause.
-    if (!m_options.savePath.isEmpty() && !saveTranscript() && m_exitCode == toInt(ExitCode::Success))
-        m_exitCode = toInt(ExitCode::FileError);
+    if (m_options.savePath.isEmpty())
+        finish();
+    else
+        saveTranscript(); // finish() when saved
+}
+
+void StartupAutomation::finish()
+{
     if (m_options.quitOnClose)
         Q_EMIT quitRequested(m_exitCode);
 }
 
-bool StartupAutomation::saveTranscript()
+// As in headless mode, a network failure stays the primary cause.
+void StartupAutomation::saveFailed(const QString &message)
+{
+    qCWarning(lcUi).noquote() << message;
+    report(message, true); // names the file
+    if (m_exitCode == toInt(ExitCode::Success))
+        m_exitCode = toInt(ExitCode::FileError);
+    finish();
+}
+
+// In the background (TranscriptSaveJob): a large transcript never blocks
+// the window; quitRequested() follows the save.
+void StartupAutomation::saveTranscript()
 {
     const std::shared_ptr<Transcript> transcript = m_session->transcript();
     const QString path = m_options.savePath;
     if (!transcript) {
-        report(tr("Nothing to save to %1").arg(QDir::toNativeSeparators(path)), true);
-        return false;
+        saveFailed(tr("Nothing to save to %1").arg(QDir::toNativeSeparators(path)));
+        return;
     }
+    auto *job = new TranscriptSaveJob(this);
+    connect(job, &TranscriptSaveJob::finished, this,
+            [this, job, transcript, path](bool ok, const QString &message, bool) {
+                job->deleteLater();
+                if (!ok) {
+                    saveFailed(message);
+                    return;
+                }
+                transcript->setModified(false);
+                report(tr("Transcript saved to %1").arg(QDir::toNativeSeparators(path)), false);
+                finish();
+            });
     // parseCommandLine() sets the format whenever it sets the path.
-    QString error;
-    if (!TranscriptIO::save(*transcript, *m_options.saveFormat, path, &error)) {
-        qCWarning(lcUi).noquote() << error;
-        report(error, true); // names the file
-        return false;
+    if (!job->start(transcript->snapshot(), *m_options.saveFormat, path)) {
+        job->deleteLater();
+        saveFailed(tr("Cannot save %1.").arg(QDir::toNativeSeparators(path)));
     }
-    transcript->setModified(false);
-    report(tr("Transcript saved to %1").arg(QDir::toNativeSeparators(path)), false);
-    return true;
 }

@@ -15,8 +15,8 @@ class MainWindow;
 // in order once connected (once: not again when a STARTTLS upgrade
 // reaches Connected a second time), the same bytes as in headless mode: TEXT with
 // escapes, FILE raw), --save FILE (written in options.saveFormat when that
-// connection ends) and --quit-on-close (then quitRequested(exit code),
-// without any dialog).
+// connection ends, in the background) and --quit-on-close (then
+// quitRequested(exit code) once that save is done, without any dialog).
 //
 // Exit codes are those of the headless mode: 0 closed by the peer, the
 // user or the idle timeout; 3 host not found; 4 refused or unreachable;
@@ -55,7 +55,9 @@ private:
     void onTranscriptStarted();
     void onConnected();
     void onFinished();
-    bool saveTranscript();
+    void saveTranscript();
+    void saveFailed(const QString &message);
+    void finish();
     void fail(const QString &text, int exitCode);
 
     MainWindow *m_window;
