@@ -100,6 +100,9 @@ def main():
         for _ in range(runs):
             if saved and os.path.exists(saved):
                 os.remove(saved)
+            # No case pays for the previous one's writeback (a gigabyte written
+            # to disk is flushed over the next seconds).
+            os.sync()
             rss.append(run_client(argv, env=client_env or env))
             seconds, sent = server.elapsed()
             assert sent == size, (sent, size)
