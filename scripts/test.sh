@@ -6,9 +6,9 @@
 # checks them (scripts/package-check.sh, as root). Exit status 0 only if
 # everything passes.
 #
-# As root (CI), the package checks run in the background while the
-# sanitizer build and its tests run: they mostly wait for apt-get and the
-# network. Their output follows the sanitizer tests'.
+# The package checks run after the tests, not beside them: they install
+# packages on this machine (apt-get), which must not change what a running
+# test sees (name resolution, for one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,22 +24,6 @@ echo "== build as the packages are built (warnings as errors), and test"
 cmake --build build-pkg -j "$jobs"
 run_tests build-pkg
 
-package_pid=""
-package_log=build-pkg/package-check.log
-stop_package_check() {
-    if [ -n "$package_pid" ]; then
-        kill "$package_pid" 2>/dev/null # it cleans up after itself on TERM
-        wait "$package_pid" 2>/dev/null || true
-        echo "== package checks stopped; their output so far:" && cat "$package_log"
-    fi
-}
-if [ "$(id -u)" -eq 0 ]; then
-    echo "== the .deb and .rpm: made and checked in the background (output below)"
-    ./scripts/package-check.sh build-pkg >"$package_log" 2>&1 &
-    package_pid=$!
-    trap stop_package_check EXIT
-fi
-
 echo "== build with ASan + UBSan, and test"
 cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSOCKETEER_WERROR=ON -DSOCKETEER_SANITIZE=ON >/dev/null
 cmake --build build-sanitize -j "$jobs"
@@ -48,11 +32,4 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_tests build-sanitize
 
 echo "== the .deb and .rpm: made from the first build and checked (installed here and in a minimal Debian root)"
-if [ -n "$package_pid" ]; then
-    status=0
-    wait "$package_pid" || status=$?
-    package_pid=""
-    cat "$package_log"
-    exit "$status"
-fi
 ./scripts/package-check.sh build-pkg
