@@ -487,6 +487,19 @@ void Transcript::appended(qint64 first)
         Q_EMIT modifiedChanged(true);
 }
 
+// Before moving to another thread: no timer to carry over (Qt re-registers
+// it there through a queued call that leaks if never run); what is
+// buffered goes to the writer, the next append starts the timer again.
+bool Transcript::event(QEvent *event)
+{
+    if (event->type() == QEvent::ThreadChange && m_flushTimer) {
+        handOverAll();
+        killTimer(m_flushTimer);
+        m_flushTimer = 0;
+    }
+    return QObject::event(event);
+}
+
 void Transcript::timerEvent(QTimerEvent *event)
 {
     if (event->timerId() != m_flushTimer) {

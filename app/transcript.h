@@ -153,6 +153,7 @@ Q_SIGNALS:
 
 protected:
     void timerEvent(QTimerEvent *event) override;
+    bool event(QEvent *event) override;
 
 private:
     friend class TranscriptHistory;
