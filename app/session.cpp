@@ -1,6 +1,8 @@
 #include "session.h"
 
 #include <cerrno>
+#include <cstring>
+#include <utility>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -9,11 +11,21 @@
 #include <unistd.h>
 
 #include <QHostInfo>
+#include <QPointer>
 #include <QSslSocket>
 
 #include "logging.h"
 #include "netsupport.h"
 #include "tlsconfig.h"
+
+namespace {
+
+// Qt's buffer of a directly read socket. Qt still reads (poll, FIONREAD,
+// read) to announce readyRead; readDirectly() reads the rest. One byte
+// keeps that read, and the copy out of Qt's buffer, negligible.
+constexpr qint64 qtReadBufferSize = 1;
+
+} // namespace
 
 Session::Session(QObject *parent)
     : QObject(parent)
@@ -207,7 +219,12 @@ void Session::tryNextAddress()
     // Qt otherwise reads whatever the kernel holds (megabytes on loopback)
     // at once: a bounded buffer keeps each chunk, and the memory a flood
     // takes, small; the rest waits in the kernel until this is read.
-    m_socket->setReadBufferSize(readBufferSize);
+    // Plain TCP is read by readDirectly(): Qt's buffer then only holds what
+    // Qt reads to announce readyRead, so that most bytes are copied once,
+    // from the kernel into the chunk that received() delivers.
+    m_readsDirectly = m_activeOptions.transport == ConnectionOptions::Transport::Tcp
+        && !m_activeOptions.tls.enabled && !isProxied();
+    m_socket->setReadBufferSize(m_readsDirectly ? qtReadBufferSize : readBufferSize);
     connect(m_socket, &QTcpSocket::connected, this, &Session::onSocketConnected);
     connect(m_socket, &QTcpSocket::readyRead, this, &Session::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &Session::onSocketError);
@@ -260,13 +277,17 @@ QByteArray Session::takeReceived()
     if (!m_socket || m_state == State::Handshaking)
         return {};
     const QByteArray bytes = m_socket->readAll();
-    if (!bytes.isEmpty()) {
-        m_bytesReceived += bytes.size();
-        if (m_recordData)
-            m_transcript->appendBuffer(Transcript::Direction::Received, bytes);
-        restartIdleTimer();
-    }
+    if (!bytes.isEmpty())
+        noteReceived(bytes);
     return bytes;
+}
+
+void Session::noteReceived(const QByteArray &bytes)
+{
+    m_bytesReceived += bytes.size();
+    if (m_recordData)
+        m_transcript->appendBuffer(Transcript::Direction::Received, bytes);
+    restartIdleTimer();
 }
 
 void Session::onReadyRead()
@@ -276,9 +297,64 @@ void Session::onReadyRead()
             onSmtpReadyRead();
         return;
     }
+    if (m_readsDirectly) {
+        readDirectly();
+        return;
+    }
     const QByteArray bytes = takeReceived();
     if (!bytes.isEmpty())
         Q_EMIT received(bytes);
+}
+
+// Plain TCP. The bytes Qt read to announce readyRead (at most
+// qtReadBufferSize) lead the first chunk; the rest of what the kernel holds
+// is read here, in order, with one recv() per chunk, up to readBudget. The
+// end of the stream is left to Qt, whose next read sees it; an error is
+// reported here, since recv() has taken it from the socket.
+void Session::readDirectly()
+{
+    const QPointer<Session> self(this);
+    const quint64 generation = m_generation;
+    qint64 budget = readBudget;
+    while (budget > 0 && m_socket && (m_state == State::Connected || m_state == State::Closing)) {
+        // The last chunk's buffer again, unless someone kept it (a transcript
+        // does): the kernel then copies into memory that is still in cache.
+        QByteArray chunk = std::exchange(m_readChunk, QByteArray());
+        if (chunk.isDetached() && chunk.capacity() >= readBufferSize)
+            chunk.resize(readBufferSize);
+        else
+            chunk = QByteArray(readBufferSize, Qt::Uninitialized);
+        const qint64 buffered = std::max<qint64>(0, m_socket->read(chunk.data(), chunk.size()));
+        ssize_t n;
+        do {
+            n = ::recv(int(m_socket->socketDescriptor()), chunk.data() + buffered, size_t(chunk.size() - buffered),
+                       MSG_DONTWAIT);
+        } while (n < 0 && errno == EINTR);
+        const int error = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK ? errno : 0;
+        const qint64 size = buffered + std::max<qint64>(0, n);
+        if (size > 0) {
+            chunk.truncate(size);
+            if (m_recordData && size < readBufferSize / 2)
+                chunk.squeeze(); // the transcript keeps it: no megabyte for a few bytes
+            budget -= size;
+            noteReceived(chunk);
+            Q_EMIT received(chunk);
+            if (!self || generation != m_generation)
+                return;
+        }
+        if (error != 0) {
+            const QString endpoint = formatEndpoint(m_peerAddress, m_port);
+            if (error == ECONNRESET)
+                fail(Error::ResetByPeer, tr("Connection reset by peer %1").arg(endpoint));
+            else
+                fail(Error::SocketError, tr("Socket error with %1: %2")
+                                             .arg(endpoint, QString::fromLocal8Bit(std::strerror(error))));
+            return;
+        }
+        m_readChunk = std::move(chunk);
+        if (n <= 0)
+            return; // drained, or the end of the stream
+    }
 }
 
 bool Session::send(const QByteArray &bytes, QString *whyNot)
@@ -536,6 +612,7 @@ void Session::releaseSocket()
         socket->setParent(nullptr);
         socket->deleteLater();
     }
+    m_readChunk = QByteArray();
     releaseDatagram();
     if (m_shadowFd >= 0) {
         ::close(m_shadowFd);

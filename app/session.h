@@ -66,6 +66,9 @@ public:
     // The most a TCP socket reads from the kernel at once: the largest
     // chunk received() delivers.
     static constexpr qint64 readBufferSize = 1024 * 1024;
+    // The most one wake-up of a plain TCP socket reads before the event
+    // loop runs again: a flood cannot starve timers, input or painting.
+    static constexpr qint64 readBudget = 4 * readBufferSize;
 
     explicit Session(QObject *parent = nullptr);
     ~Session() override;
@@ -185,6 +188,9 @@ Q_SIGNALS:
     void certificateRejected(const QList<TlsProblem> &problems, const QList<CertificateInfo> &chain);
     // UDP: a datagram arrived (also recorded, and emitted through received()).
     void datagramReceived(const QByteArray &bytes, const QHostAddress &from, quint16 fromPort);
+    // Bytes from the peer, in order, at most readBufferSize at a time. A slot
+    // that keeps the array (rather than copying out of it) may hold a
+    // buffer of readBufferSize for a smaller chunk.
     void received(const QByteArray &bytes);
     void bytesWritten(qint64 total);
     // Emitted once when the session fails; it then reaches Closed.
@@ -220,6 +226,11 @@ private:
     // stateChanged and finished, stopping if a slot starts a new connection.
     void end(EndReason reason, Error error, const QString &message, const QString &event, const QString &detail);
     QByteArray takeReceived();
+    // Counts, records and keeps the idle timer alive for bytes just read.
+    void noteReceived(const QByteArray &bytes);
+    // Plain TCP: reads what the kernel holds straight from the descriptor,
+    // up to readBudget, emitting received() per chunk.
+    void readDirectly();
     void releaseSocket();
     void restartIdleTimer();
     bool peerResetConnection() const;
@@ -273,6 +284,8 @@ private:
     bool m_finishSending = false; // finishSending() was called
     bool m_halfClosed = false;    // shutdown(SHUT_WR) done
     int m_shadowFd = -1; // dup of the socket, to tell RST from FIN after Qt closes its own
+    bool m_readsDirectly = false; // plain TCP, no proxy: readDirectly() after Qt's own read
+    QByteArray m_readChunk;       // readDirectly()'s buffer, reused while nobody else holds it
 
     int m_connectTimeoutMs = defaultConnectTimeoutMs;
     int m_idleTimeoutMs = 0;

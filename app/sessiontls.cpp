@@ -143,6 +143,9 @@ bool Session::startHandshake(TlsStart how, qint64 alreadyDiscarded)
         discarded += socket->readAll().size();
         discarded += drainKernelBuffer(int(socket->socketDescriptor()));
     }
+    // Encrypted bytes are Qt's to read, in chunks as large as plain ones.
+    m_readsDirectly = false;
+    socket->setReadBufferSize(readBufferSize);
     if (discarded > 0) {
         m_transcript->appendEvent(TranscriptEvent::plaintextDiscarded(),
                                   discarded == 1 ? tr("1 plain-text byte received before the TLS handshake discarded")

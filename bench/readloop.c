@@ -1,18 +1,19 @@
 // Baseline: the plain C read loop. Connects to 127.0.0.1:PORT and reads
-// until the peer closes, discarding (or, with a FILE argument, writing) what
-// it reads in 256 KiB reads.
+// until the peer closes, discarding (or, with a FILE argument, writing to
+// FILE, or to standard output for "-") what it reads in 256 KiB reads.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: readloop PORT [FILE]\n");
+        fprintf(stderr, "usage: readloop PORT [FILE|-]\n");
         return 2;
     }
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -22,7 +23,7 @@ int main(int argc, char **argv)
         perror("readloop");
         return 1;
     }
-    const int out = argc > 2 ? open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
+    const int out = argc <= 2 ? -1 : strcmp(argv[2], "-") == 0 ? 1 : open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0600);
     static char buffer[262144];
     ssize_t n;
     while ((n = read(fd, buffer, sizeof buffer)) > 0) {

@@ -95,23 +95,29 @@ def main():
                QT_QPA_PLATFORM="offscreen", LC_ALL="C.UTF-8")
     rows = []
 
-    def case(name, argv, server, size, runs, client_env=None, saved=None, source_sha=None):
-        rates, rss, extra = [], [], {}
-        for _ in range(runs):
-            if saved and os.path.exists(saved):
-                os.remove(saved)
-            # No case pays for the previous one's writeback (a gigabyte written
-            # to disk is flushed over the next seconds).
-            os.sync()
-            rss.append(run_client(argv, env=client_env or env))
-            seconds, sent = server.elapsed()
-            assert sent == size, (sent, size)
-            rates.append(size / seconds)
-            if saved:
-                got = sha256(saved)
-                extra["sha256"] = "match" if got == source_sha else f"MISMATCH {got}"
-                os.remove(saved)
-        return {"name": name, "rate": statistics.median(rates), "rss": max(rss), **extra}
+    def run_once(spec, server, size, source_sha):
+        """One run of one case: rate, peak RSS and, when it saves, the SHA-256 check."""
+        saved = spec.get("saved")
+        if saved and os.path.exists(saved):
+            os.remove(saved)
+        if spec.get("window"):
+            # Each run starts with an empty history: otherwise the earlier
+            # runs' gigabytes are deleted (retention) while this one streams.
+            shutil.rmtree(env["XDG_DATA_HOME"], ignore_errors=True)
+        # No case pays for the previous one's writeback (a gigabyte written
+        # to disk is flushed over the next seconds).
+        os.sync()
+        result = {"rss": run_client(spec["argv"], env=spec.get("env", env))}
+        seconds, sent = server.elapsed()
+        assert sent == size, (sent, size)
+        result["rate"] = size / seconds
+        if saved:
+            result["sha256"] = "match" if sha256(saved) == source_sha else "MISMATCH"
+            os.remove(saved)
+        if spec.get("window"):
+            with open(spec["probe"]) as f:
+                result["gaps"] = json.load(f)
+        return result
 
     for kind in ("lines", "random"):
         source = os.path.join(data_dir, f"{kind}-{args.size}.bin")
@@ -122,47 +128,49 @@ def main():
         source_sha = sha256(source)
         server = Server(os.path.join(tools, "floodserver"), "file", source)
         port = str(server.port)
+        saved = os.path.join(work, "saved.bin")
+        readloop = os.path.join(tools, "readloop")
+        # The baselines the ratios are taken against come first; the rest
+        # are references (what writing the output costs a C program) and
+        # Socketeer itself.
+        specs = [
+            {"name": "socat -b 262144 -u", "baseline": True,
+             "argv": ["socat", "-b", "262144", "-u", f"TCP:127.0.0.1:{port}", "/dev/null"]},
+            {"name": "nc -d (netcat-openbsd)", "baseline": True, "argv": ["nc", "-d", "127.0.0.1", port]},
+            {"name": "C read loop", "baseline": True, "argv": [readloop, port]},
+            {"name": "C read loop > /dev/null (writes what it reads)", "argv": [readloop, port, "-"]},
+            {"name": "C read loop to file", "argv": [readloop, port, saved], "saved": saved},
+            {"name": "socketeer --headless > /dev/null", "argv": [socketeer, "--headless", "127.0.0.1", port]},
+            {"name": "socketeer --headless --save raw", "saved": saved,
+             "argv": [socketeer, "--headless", "127.0.0.1", port, "--save", saved, "--format", "raw"]},
+        ]
+        if not args.skip_window:
+            probe = os.path.join(work, "probe.json")
+            specs.append({"name": "window (offscreen, following the tail)", "window": True, "probe": probe,
+                          "env": dict(env, SOCKETEER_EVENT_LOOP_PROBE=probe), "saved": saved,
+                          "argv": [socketeer, "127.0.0.1", port, "--connect", "--quit-on-close",
+                                   "--save", saved, "--format", "raw"]})
+        # Round robin: the machine's speed drifts over minutes, and every
+        # case should see the same drift.
+        runs = {spec["name"]: [] for spec in specs}
         try:
-            results = [
-                case("socat -b 262144 -u", ["socat", "-b", "262144", "-u", f"TCP:127.0.0.1:{port}", "/dev/null"],
-                     server, args.size, args.runs),
-                case("nc -d (netcat-openbsd)", ["nc", "-d", "127.0.0.1", port], server, args.size, args.runs),
-                case("C read loop", [os.path.join(tools, "readloop"), port], server, args.size, args.runs),
-            ]
-            best = max(r["rate"] for r in results)
-            saved = os.path.join(work, "saved.bin")
-            results.append(case("C read loop to file", [os.path.join(tools, "readloop"), port, saved],
-                                server, args.size, args.runs, saved=saved, source_sha=source_sha))
-            results.append(case("socketeer --headless > /dev/null",
-                                [socketeer, "--headless", "127.0.0.1", port], server, args.size, args.runs))
-            results.append(case("socketeer --headless --save raw",
-                                [socketeer, "--headless", "127.0.0.1", port, "--save", saved, "--format", "raw"],
-                                server, args.size, args.runs, saved=saved, source_sha=source_sha))
-            if not args.skip_window:
-                probe = os.path.join(work, "probe.json")
-                window_env = dict(env, SOCKETEER_EVENT_LOOP_PROBE=probe)
-                runs = []
-                for _ in range(args.runs):
-                    # Each run starts with an empty history: otherwise the
-                    # earlier runs' gigabytes are deleted (retention) while
-                    # this one streams.
-                    shutil.rmtree(env["XDG_DATA_HOME"], ignore_errors=True)
-                    runs.append(case("window (offscreen, following the tail)",
-                                     [socketeer, "127.0.0.1", port, "--connect", "--quit-on-close",
-                                      "--save", saved, "--format", "raw"],
-                                     server, args.size, 1, client_env=window_env, saved=saved,
-                                     source_sha=source_sha))
-                    with open(probe) as f:
-                        runs[-1]["gaps"] = json.load(f)
-                window = dict(runs[0])
-                window["rate"] = statistics.median(r["rate"] for r in runs)
-                window["rss"] = max(r["rss"] for r in runs)
-                window["sha256"] = "match" if all(r["sha256"] == "match" for r in runs) else "MISMATCH"
-                # The worst run's gaps: the targets are bounds, not averages.
-                window["gaps"] = {k: max(r["gaps"][k] for r in runs) for k in ("p50_ms", "p99_ms", "max_ms")}
-                results.append(window)
+            for _ in range(args.runs):
+                for spec in specs:
+                    runs[spec["name"]].append(run_once(spec, server, args.size, source_sha))
         finally:
             server.stop()
+        results = []
+        for spec in specs:
+            r = runs[spec["name"]]
+            result = {"name": spec["name"], "baseline": spec.get("baseline", False),
+                      "rate": statistics.median(x["rate"] for x in r), "rss": max(x["rss"] for x in r)}
+            if spec.get("saved"):
+                result["sha256"] = "match" if all(x["sha256"] == "match" for x in r) else "MISMATCH"
+            if spec.get("window"):
+                # The worst run's gaps: the targets are bounds, not averages.
+                result["gaps"] = {k: max(x["gaps"][k] for x in r) for k in ("p50_ms", "p99_ms", "max_ms")}
+            results.append(result)
+        best = max(r["rate"] for r in results if r["baseline"])
         for r in results:
             r["ratio"] = r["rate"] / best
         rows.append((kind, results))
@@ -186,15 +194,17 @@ def main():
                              capture_output=True, text=True, env=env).stdout
         view_cases = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
-    lines = [f"Data: {args.size:,} bytes per set; median of {args.runs} runs; "
+    lines = [f"Data: {args.size:,} bytes per set; median of {args.runs} runs, the cases taking turns; "
              f"throughput measured by the server (accept to the client's close).", "",
+             "Baselines are marked *; the ratio is to the best of them in the same data set.", "",
              "| data | client | throughput | ratio to best baseline | peak RSS | saved bytes | event-loop gaps p50 / p99 / max |",
              "|---|---|---:|---:|---:|---|---|"]
     for kind, results in rows:
         for r in results:
             gaps = r.get("gaps")
             gap_text = f"{gaps['p50_ms']:.2f} / {gaps['p99_ms']:.2f} / {gaps['max_ms']:.2f} ms" if gaps else ""
-            lines.append(f"| {kind} | {r['name']} | {r['rate'] / 1e6:,.0f} MB/s | {r['ratio']:.2f} | "
+            name = f"{r['name']} *" if r["baseline"] else r["name"]
+            lines.append(f"| {kind} | {name} | {r['rate'] / 1e6:,.0f} MB/s | {r['ratio']:.2f} | "
                          f"{r['rss']:.1f} MiB | {r.get('sha256', '')} | {gap_text} |")
     lines += ["", "| cycles | C loop | Session (one process) | ratio | open files after 10 / all | RSS after 10 / all |",
               "|---:|---:|---:|---:|---|---|",

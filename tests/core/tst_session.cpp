@@ -7,6 +7,11 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "session.h"
 #include "testsupport.h"
 
@@ -47,6 +52,9 @@ private Q_SLOTS:
     void noDescriptorLeaks();
     void recordDataOffKeepsEventsOnly();
     void readsInBoundedChunks();
+    void dataBeforeAResetIsKept();
+    void abortFromReceivedSlotStopsReading();
+    void deleteFromReceivedSlot();
 
 private:
     static QList<Session::State> states(const QSignalSpy &spy);
@@ -670,6 +678,116 @@ void TestSession::readsInBoundedChunks()
     QVERIFY(largest > 0);
     QVERIFY(largest <= Session::readBufferSize);
     QCOMPARE(session.transcript()->totalBytes(Transcript::Direction::Received), flood.size());
+}
+
+namespace {
+
+// A listening socket on 127.0.0.1 driven with plain system calls, so that a
+// test can queue bytes and a reset in the client's socket before the client
+// runs again (Qt's server would write from the event loop).
+class RawListener
+{
+public:
+    RawListener()
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address = {};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (::bind(m_fd, reinterpret_cast<sockaddr *>(&address), length) != 0 || ::listen(m_fd, 1) != 0
+            || ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&address), &length) != 0) {
+            ::close(m_fd);
+            m_fd = -1;
+            return;
+        }
+        m_port = ntohs(address.sin_port);
+    }
+    ~RawListener()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    quint16 port() const { return m_port; }
+    // The connection the kernel has completed (blocks until there is one).
+    int accept() const { return ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC); }
+
+private:
+    int m_fd = -1;
+    quint16 m_port = 0;
+};
+
+} // namespace
+
+// Bytes queued before a reset are delivered, then the reset is the error
+// (plain TCP is read straight from the descriptor, so the reset reaches
+// that read, not Qt's).
+void TestSession::dataBeforeAResetIsKept()
+{
+    RawListener listener;
+    QVERIFY(listener.port() != 0);
+    Session session;
+    QByteArray received;
+    connect(&session, &Session::received, this, [&received](const QByteArray &bytes) { received += bytes; });
+    QSignalSpy errorSpy(&session, &Session::errorOccurred);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), listener.port()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+
+    const int peer = listener.accept();
+    QVERIFY(peer >= 0);
+    QByteArray payload(32 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        payload[i] = char(i * 13 % 253);
+    QCOMPARE(::send(peer, payload.constData(), size_t(payload.size()), 0), ssize_t(payload.size()));
+    const linger abortive = {1, 0};
+    QCOMPARE(::setsockopt(peer, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive), 0);
+    ::close(peer); // RST, after the bytes already queued at the client
+
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(errorSpy.count(), 1);
+    QCOMPARE(session.error(), Session::Error::ResetByPeer);
+    QVERIFY(received == payload);
+    QCOMPARE(session.bytesReceived(), payload.size());
+    QCOMPARE(session.transcript()->read(Transcript::Direction::Received, 0, payload.size()), payload);
+}
+
+// A slot may end the session in the middle of a flood: nothing more is read
+// or emitted for that connection.
+void TestSession::abortFromReceivedSlotStopsReading()
+{
+    LoopbackServer server;
+    server.setGreeting(QByteArray(16 * Session::readBufferSize, 'a'));
+    QVERIFY(server.listenLocal());
+    Session session;
+    int chunks = 0;
+    connect(&session, &Session::received, this, [&](const QByteArray &) {
+        ++chunks;
+        session.abort();
+    });
+    QSignalSpy finishedSpy(&session, &Session::finished);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(finishedSpy.count(), 1);
+    QCOMPARE(chunks, 1);
+    QCOMPARE(session.endReason(), Session::EndReason::ClosedByUser);
+    QVERIFY(session.bytesReceived() <= Session::readBufferSize);
+    QCOMPARE(session.transcript()->totalBytes(Transcript::Direction::Received), session.bytesReceived());
+}
+
+void TestSession::deleteFromReceivedSlot()
+{
+    LoopbackServer server;
+    server.setGreeting(QByteArray(16 * Session::readBufferSize, 'd'));
+    QVERIFY(server.listenLocal());
+    QPointer<Session> session = new Session;
+    int chunks = 0;
+    connect(session, &Session::received, this, [&](const QByteArray &bytes) {
+        ++chunks;
+        QVERIFY(!bytes.isEmpty());
+        delete session.data();
+    });
+    QVERIFY(session->connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_VERIFY(session.isNull());
+    QCOMPARE(chunks, 1);
 }
 
 QTEST_GUILESS_MAIN(TestSession)
