@@ -163,7 +163,8 @@ def main():
         for spec in specs:
             r = runs[spec["name"]]
             result = {"name": spec["name"], "baseline": spec.get("baseline", False),
-                      "rate": statistics.median(x["rate"] for x in r), "rss": max(x["rss"] for x in r)}
+                      "rate": statistics.median(x["rate"] for x in r), "rss": max(x["rss"] for x in r),
+                      "low": min(x["rate"] for x in r), "high": max(x["rate"] for x in r)}
             if spec.get("saved"):
                 result["sha256"] = "match" if all(x["sha256"] == "match" for x in r) else "MISMATCH"
             if spec.get("window"):
@@ -197,14 +198,14 @@ def main():
     lines = [f"Data: {args.size:,} bytes per set; median of {args.runs} runs, the cases taking turns; "
              f"throughput measured by the server (accept to the client's close).", "",
              "Baselines are marked *; the ratio is to the best of them in the same data set.", "",
-             "| data | client | throughput | ratio to best baseline | peak RSS | saved bytes | event-loop gaps p50 / p99 / max |",
+             "| data | client | throughput (median, min–max) | ratio to best baseline | peak RSS | saved bytes | event-loop gaps p50 / p99 / max |",
              "|---|---|---:|---:|---:|---|---|"]
     for kind, results in rows:
         for r in results:
             gaps = r.get("gaps")
             gap_text = f"{gaps['p50_ms']:.2f} / {gaps['p99_ms']:.2f} / {gaps['max_ms']:.2f} ms" if gaps else ""
             name = f"{r['name']} *" if r["baseline"] else r["name"]
-            lines.append(f"| {kind} | {name} | {r['rate'] / 1e6:,.0f} MB/s | {r['ratio']:.2f} | "
+            lines.append(f"| {kind} | {name} | {r['rate'] / 1e6:,.0f} MB/s ({r['low'] / 1e6:,.0f}–{r['high'] / 1e6:,.0f}) | {r['ratio']:.2f} | "
                          f"{r['rss']:.1f} MiB | {r.get('sha256', '')} | {gap_text} |")
     lines += ["", "| cycles | C loop | Session (one process) | ratio | open files after 10 / all | RSS after 10 / all |",
               "|---:|---:|---:|---:|---|---|",
