@@ -77,7 +77,7 @@ def fmt_rate(bytes_, seconds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=1_000_000_000, help="bytes per data set (default 1 GB)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per case; the median is reported")
+    parser.add_argument("--runs", type=int, default=5, help="rounds; each case runs once per round, the median is reported")
     parser.add_argument("--build", default=os.path.join(ROOT, "build-bench"))
     parser.add_argument("--cycles", type=int, default=1000)
     parser.add_argument("--output", help="also write the table to this file")
