@@ -334,7 +334,7 @@ qint64 Transcript::appendText(const QString &first, const QString *second)
     return offset;
 }
 
-bool Transcript::appendRecord(bool data, Direction direction, qint64 offset, qint64 size, qint64 tMs,
+void Transcript::appendRecord(bool data, Direction direction, qint64 offset, qint64 size, qint64 tMs,
                               qint64 wallMs, qint64 text, qint64 textRows)
 {
     Record r;
@@ -355,7 +355,6 @@ bool Transcript::appendRecord(bool data, Direction direction, qint64 offset, qin
             break;
         }
     }
-    return true;
 }
 
 // Hands `file`'s buffered appends to the writer.
@@ -385,7 +384,13 @@ void Transcript::queue(int file, const QByteArray &block)
     if (m_writer->queuedBytes() > maxQueuedBytes)
         m_writer->waitForQueuedAtMost(maxQueuedBytes / 2); // the disk is slower than the appends
     reap();
-    if (m_recording && !m_flushTimer)
+    armFlushTimer();
+}
+
+// What is buffered or pending reaches the disk within flushIntervalMs.
+void Transcript::armFlushTimer()
+{
+    if (m_writer && m_recording && !m_flushTimer)
         m_flushTimer = startTimer(flushIntervalMs);
 }
 
@@ -476,8 +481,7 @@ void Transcript::appendEventAt(const QString &name, const QString &detail, qint6
 // Announces entries [first, entryCount()) once the state is complete.
 void Transcript::appended(qint64 first)
 {
-    if (m_writer && m_recording && !m_flushTimer)
-        m_flushTimer = startTimer(flushIntervalMs);
+    armFlushTimer();
     if (entryCount() == first)
         return;
     const bool wasModified = m_modified;
@@ -514,8 +518,8 @@ void Transcript::timerEvent(QTimerEvent *event)
     bool pending = false;
     for (qint64 bytes : m_contents->pendingBytes)
         pending = pending || bytes > 0;
-    if (pending && m_recording && !m_flushTimer)
-        m_flushTimer = startTimer(flushIntervalMs);
+    if (pending)
+        armFlushTimer();
 }
 
 bool Transcript::flush()

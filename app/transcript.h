@@ -166,7 +166,7 @@ private:
     void openTemporaryStore();
     bool createStore(const QString &folder, QString *errorMessage);
     void appended(qint64 first);
-    bool appendRecord(bool data, Direction direction, qint64 offset, qint64 size, qint64 tMs, qint64 wallMs,
+    void appendRecord(bool data, Direction direction, qint64 offset, qint64 size, qint64 tMs, qint64 wallMs,
                       qint64 text, qint64 textRows = 0);
     void appendDataAt(Direction direction, QByteArrayView bytes, qint64 tMs, qint64 wallMs, const QString &source,
                       const QByteArray *shared);
@@ -174,6 +174,7 @@ private:
     void handOverAll();
     void queue(int file, const QByteArray &block);
     void reap();
+    void armFlushTimer();
     QString writeError(int file, const QString &why) const;
     qint64 appendText(const QString &first, const QString *second = nullptr);
     bool accepting(qint64 bytes);

@@ -182,8 +182,11 @@ void HistoryControl::announceRecovered(const QList<TranscriptHistory::Item> &ite
     if (fresh.isEmpty())
         return;
 
-    const QString text = tr("Socketeer ended unexpectedly: %n transcripts were recovered and are in File > History.",
-                            nullptr, int(fresh.size()));
+    // No English translation is loaded, so %n plurals would read "1 transcripts".
+    const QString text = fresh.size() == 1
+        ? tr("Socketeer ended unexpectedly: 1 transcript was recovered and is in File > History.")
+        : tr("Socketeer ended unexpectedly: %1 transcripts were recovered and are in File > History.")
+              .arg(fresh.size());
     Q_EMIT message(text, false);
     if (!m_notice) {
         auto *notice = new QMessageBox(QMessageBox::Information, tr("Transcripts Recovered"), text,

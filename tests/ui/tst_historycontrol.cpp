@@ -369,7 +369,7 @@ void HistoryControlTest::killedRecorderIsAnnouncedOnce()
     QVERIFY(notice);
     QVERIFY(notice->isVisible());
     QVERIFY(!notice->isModal());
-    QVERIFY(notice->text().contains(QStringLiteral("1 transcript")));
+    QVERIFY2(notice->text().contains(QStringLiteral("1 transcript was recovered")), qPrintable(notice->text()));
     auto *openHistory = notice->findChild<QPushButton *>(QStringLiteral("recoveryOpenHistory"));
     QVERIFY(openHistory);
     QCOMPARE(openHistory->accessibleName(), QStringLiteral("Open History"));
