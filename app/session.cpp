@@ -301,9 +301,13 @@ void Session::onReadyRead()
         readDirectly();
         return;
     }
+    const QPointer<Session> self(this);
+    const quint64 generation = m_generation;
     const QByteArray bytes = takeReceived();
     if (!bytes.isEmpty())
         Q_EMIT received(bytes);
+    if (self && generation == m_generation)
+        readAgainIfBuffered();
 }
 
 // Plain TCP. The bytes Qt read to announce readyRead (at most
@@ -334,10 +338,14 @@ void Session::readDirectly()
         const qint64 size = buffered + std::max<qint64>(0, n);
         if (size > 0) {
             chunk.truncate(size);
-            if (m_recordData && size < readBufferSize / 2)
-                chunk.squeeze(); // the transcript keeps it: no megabyte for a few bytes
+            // The transcript keeps a large chunk as it is (smaller ones it
+            // copies): no megabyte held for a few hundred kilobytes.
+            if (m_recordData && size >= Transcript::directWriteSize && size < readBufferSize / 2)
+                chunk.squeeze();
             budget -= size;
             noteReceived(chunk);
+            if (!self || generation != m_generation)
+                return; // a transcript's slot ended the connection
             Q_EMIT received(chunk);
             if (!self || generation != m_generation)
                 return;
@@ -352,9 +360,20 @@ void Session::readDirectly()
             return;
         }
         m_readChunk = std::move(chunk);
-        if (n <= 0)
+        if (n <= 0 && m_socket->bytesAvailable() == 0)
             return; // drained, or the end of the stream
     }
+    readAgainIfBuffered();
+}
+
+// Qt emits no readyRead while a slot of it runs, so bytes Qt read during a
+// nested event loop in one of our slots (a dialog, processEvents) would
+// wait in its buffer, and a full buffer turns Qt's reading off: read them
+// from the event loop instead.
+void Session::readAgainIfBuffered()
+{
+    if (m_socket && (m_state == State::Connected || m_state == State::Closing) && m_socket->bytesAvailable() > 0)
+        later([this] { onReadyRead(); });
 }
 
 bool Session::send(const QByteArray &bytes, QString *whyNot)

@@ -231,6 +231,7 @@ private:
     // Plain TCP: reads what the kernel holds straight from the descriptor,
     // up to readBudget, emitting received() per chunk.
     void readDirectly();
+    void readAgainIfBuffered();
     void releaseSocket();
     void restartIdleTimer();
     bool peerResetConnection() const;

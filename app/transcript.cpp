@@ -27,8 +27,6 @@ namespace {
 // How long appends to a kept store may wait in memory: at most this much
 // is lost when the process is killed.
 constexpr int flushIntervalMs = 250;
-// Appends at least this large are written without the write buffer.
-constexpr qint64 directWriteSize = 64 * 1024;
 
 QString temporaryStoresFolder()
 {

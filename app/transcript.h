@@ -50,6 +50,9 @@ public:
     Q_ENUM(Kind)
 
     static constexpr qint64 maxChunkSize = 64 * 1024;
+    // A kept store's appendBuffer() holds on to (shares) an array at least
+    // this large until the writer has written it; smaller appends are copied.
+    static constexpr qint64 directWriteSize = 64 * 1024;
     // Bytes handed to the writer thread and not written yet, at most: beyond
     // it, appends wait for the disk.
     static constexpr qint64 maxQueuedBytes = 8 * 1024 * 1024;

@@ -80,22 +80,34 @@ std::shared_ptr<Transcript> bytes(qint64 size, bool randomBytes)
     return transcript;
 }
 
-void viewCase(const char *name, const std::shared_ptr<Transcript> &transcript)
+// Shows `transcript` in a 1000×700 view: the time to its first painted rows
+// and to a complete row index, in ns. false if the view never appeared.
+bool open(TranscriptView &view, const std::shared_ptr<Transcript> &transcript, qint64 *firstPaint, qint64 *indexed)
 {
-    TranscriptView view;
     view.resize(1000, 700);
     view.show();
     if (!QTest::qWaitForWindowExposed(&view))
-        return;
+        return false;
     QElapsedTimer clock;
     clock.start();
     view.setTranscript(transcript);
     while (view.paintedRows().isEmpty())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
-    const qint64 firstPaint = clock.nsecsElapsed();
+    *firstPaint = clock.nsecsElapsed();
     while (view.hasPending())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
-    const qint64 indexed = clock.nsecsElapsed();
+    *indexed = clock.nsecsElapsed();
+    return true;
+}
+
+void viewCase(const char *name, const std::shared_ptr<Transcript> &transcript)
+{
+    TranscriptView view;
+    qint64 firstPaint = 0;
+    qint64 indexed = 0;
+    if (!open(view, transcript, &firstPaint, &indexed))
+        return;
+    QElapsedTimer clock;
 
     std::vector<double> scrolls;
     std::mt19937_64 random(7);
@@ -147,19 +159,11 @@ std::shared_ptr<Transcript> tinyEntries(qint64 count, bool datagrams)
 void tinyCase(const char *name, const std::shared_ptr<Transcript> &transcript)
 {
     TranscriptView view;
-    view.resize(1000, 700);
-    view.show();
-    if (!QTest::qWaitForWindowExposed(&view))
+    qint64 firstPaint = 0;
+    qint64 indexed = 0;
+    if (!open(view, transcript, &firstPaint, &indexed))
         return;
     QElapsedTimer clock;
-    clock.start();
-    view.setTranscript(transcript);
-    while (view.paintedRows().isEmpty())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
-    const qint64 firstPaint = clock.nsecsElapsed();
-    while (view.hasPending())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
-    const qint64 indexed = clock.nsecsElapsed();
 
     // Page down from a row in the middle of a checkpoint's stride.
     view.scrollToRow(view.rowCount() / 3 + 17);

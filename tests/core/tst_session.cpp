@@ -1,3 +1,4 @@
+#include <QElapsedTimer>
 #include <QFile>
 #include <QNetworkInterface>
 #include <QRegularExpression>
@@ -55,6 +56,8 @@ private Q_SLOTS:
     void dataBeforeAResetIsKept();
     void abortFromReceivedSlotStopsReading();
     void deleteFromReceivedSlot();
+    void nestedEventLoopInReceivedSlotLosesNothing();
+    void keptChunksStayIntact();
 
 private:
     static QList<Session::State> states(const QSignalSpy &spy);
@@ -788,6 +791,72 @@ void TestSession::deleteFromReceivedSlot()
     QVERIFY(session->connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
     QTRY_VERIFY(session.isNull());
     QCOMPARE(chunks, 1);
+}
+
+// Qt emits no readyRead while a slot of it runs: what arrives during a
+// nested event loop in a received() slot is delivered after it.
+void TestSession::nestedEventLoopInReceivedSlotLosesNothing()
+{
+    LoopbackServer server;
+    QVERIFY(server.listenLocal());
+    Session session;
+    QByteArray received;
+    bool nested = false;
+    connect(&session, &Session::received, this, [&](const QByteArray &bytes) {
+        received += bytes;
+        if (std::exchange(nested, true))
+            return;
+        server.lastConnection()->write("B");
+        server.lastConnection()->flush();
+        // The slot's own event loop, as a dialog would run, while "B" arrives.
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 100)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    });
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE(session.state(), Session::State::Connected);
+    QTRY_VERIFY(server.lastConnection());
+    server.lastConnection()->write("A");
+    QTRY_COMPARE(received, QByteArrayLiteral("AB"));
+    server.lastConnection()->write("CDE");
+    QTRY_COMPARE(received, QByteArrayLiteral("ABCDE"));
+    QCOMPARE(session.transcript()->read(Transcript::Direction::Received, 0, 5), QByteArrayLiteral("ABCDE"));
+}
+
+// A slot may keep chunks (the read buffer is then not reused under it) and
+// run the event loop: every byte arrives once, in order.
+void TestSession::keptChunksStayIntact()
+{
+    QByteArray payload(6 * Session::readBufferSize + 12345, Qt::Uninitialized);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        payload[i] = char((i * 31 + i / 4093) % 256);
+    LoopbackServer server;
+    server.setGreeting(payload);
+    server.setCloseAfterGreeting(true);
+    QVERIFY(server.listenLocal());
+
+    Session session;
+    QByteArray received;
+    QList<QPair<qsizetype, QByteArray>> kept;
+    int count = 0;
+    connect(&session, &Session::received, this, [&](const QByteArray &bytes) {
+        if (++count % 3 == 0)
+            kept.append({received.size(), bytes});
+        received += bytes;
+        if (count % 5 == 0)
+            QCoreApplication::processEvents();
+    });
+    QSignalSpy finishedSpy(&session, &Session::finished);
+    QVERIFY(session.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort()));
+    QTRY_COMPARE_WITH_TIMEOUT(finishedSpy.count(), 1, 30000);
+    QCOMPARE(session.endReason(), Session::EndReason::ClosedByPeer);
+    QCOMPARE(received.size(), payload.size());
+    QVERIFY(received == payload);
+    QVERIFY(!kept.isEmpty());
+    for (const auto &[offset, bytes] : kept)
+        QVERIFY(bytes == payload.mid(offset, bytes.size()));
+    QVERIFY(session.transcript()->read(Transcript::Direction::Received, 0, payload.size()) == payload);
 }
 
 QTEST_GUILESS_MAIN(TestSession)
