@@ -30,6 +30,7 @@
 #include "appsettings.h"
 #include "connectionbar.h"
 #include "fakedialogs.h"
+#include "largecopycheck.h"
 #include "mainwindow.h"
 #include "requesteditor.h"
 #include "sessionstatus.h"
@@ -1497,41 +1498,7 @@ void MainWindowTest::wrapIsOffByDefault()
 void MainWindowTest::largeCopyShowsProgressInTheStatusBar()
 {
     std::unique_ptr<MainWindow> window = makeWindow();
-    QProgressBar *bar = window->findChild<QProgressBar *>(QStringLiteral("copyProgress"));
-    QToolButton *cancel = window->findChild<QToolButton *>(QStringLiteral("cancelCopy"));
-    QVERIFY(bar && cancel);
-    QCOMPARE(bar->accessibleName(), QStringLiteral("Copy progress"));
-    QCOMPARE(cancel->accessibleName(), QStringLiteral("Cancel Copy"));
-    QVERIFY(!bar->isVisible());
-    auto transcript = std::make_shared<Transcript>();
-    const QByteArray chunk(Transcript::maxChunkSize, 'y');
-    for (int i = 0; i < 64; ++i) // 4 MiB
-        transcript->appendData(Transcript::Direction::Received, chunk);
-    TranscriptView *view = window->transcriptView();
-    view->setTranscript(transcript);
-    view->flush();
-    view->setCopyConfirmChars(2 * 1024 * 1024);
-    view->selectAll();
-    QGuiApplication::clipboard()->setText(QStringLiteral("before"));
-    (*m_dialogs).confirmAnswers.enqueue(true); // asked through the window's dialogs
-    view->copyAction()->trigger();
-    QCOMPARE((*m_dialogs).confirmQuestions.size(), 1);
-    QVERIFY(view->isCopying());
-    QVERIFY(bar->isVisible() && cancel->isVisible());
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isCopying(), 100000);
-    QVERIFY(!bar->isVisible() && !cancel->isVisible());
-    const QString copied = QGuiApplication::clipboard()->text();
-    QCOMPARE(copied.size(), 64 * (Transcript::maxChunkSize + 2) + 63);
-    QCOMPARE(window->statusBar()->currentMessage(),
-             QStringLiteral("Copied %1 characters").arg(QLocale().toString(copied.size())));
-    // Cancel in the status bar.
-    (*m_dialogs).confirmAnswers.enqueue(true);
-    view->copyAction()->trigger();
-    QVERIFY(view->isCopying());
-    QTest::mouseClick(cancel, Qt::LeftButton);
-    QVERIFY(!view->isCopying());
-    QCOMPARE(window->statusBar()->currentMessage(), QStringLiteral("Copy cancelled"));
-    QCOMPARE(QGuiApplication::clipboard()->text().size(), copied.size());
+    checkLargeCopyInStatusBar(window.get(), window->transcriptView(), *m_dialogs);
 }
 
 QTEST_MAIN(MainWindowTest)
