@@ -80,32 +80,38 @@ std::shared_ptr<Transcript> bytes(qint64 size, bool randomBytes)
     return transcript;
 }
 
-// Shows `transcript` in a 1000×700 view: the time to its first painted rows
-// and to a complete row index, in ns. false if the view never appeared.
-bool open(TranscriptView &view, const std::shared_ptr<Transcript> &transcript, qint64 *firstPaint, qint64 *indexed)
+struct Opened {
+    bool shown = false;
+    qint64 firstPaint = 0; // ns to the first painted rows
+    qint64 indexed = 0;    // ns to a complete row index
+};
+
+// Shows `transcript` in a 1000×700 view, timing it.
+Opened open(TranscriptView &view, const std::shared_ptr<Transcript> &transcript)
 {
+    Opened opened;
     view.resize(1000, 700);
     view.show();
     if (!QTest::qWaitForWindowExposed(&view))
-        return false;
+        return opened;
     QElapsedTimer clock;
     clock.start();
     view.setTranscript(transcript);
     while (view.paintedRows().isEmpty())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
-    *firstPaint = clock.nsecsElapsed();
+    opened.firstPaint = clock.nsecsElapsed();
     while (view.hasPending())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
-    *indexed = clock.nsecsElapsed();
-    return true;
+    opened.indexed = clock.nsecsElapsed();
+    opened.shown = true;
+    return opened;
 }
 
 void viewCase(const char *name, const std::shared_ptr<Transcript> &transcript)
 {
     TranscriptView view;
-    qint64 firstPaint = 0;
-    qint64 indexed = 0;
-    if (!open(view, transcript, &firstPaint, &indexed))
+    const Opened opened = open(view, transcript);
+    if (!opened.shown)
         return;
     QElapsedTimer clock;
 
@@ -135,7 +141,7 @@ void viewCase(const char *name, const std::shared_ptr<Transcript> &transcript)
                 "\"scroll_to_end_ms\":%.2f,\"full_search_ms\":%.1f,\"search_found\":%s}\n",
                 name, static_cast<long long>(transcript->totalBytes(Transcript::Direction::Received)),
                 static_cast<long long>(view.rowCount()), double(view.layout().indexBytes()) / 1024.0,
-                ms(firstPaint), ms(indexed), quantile(scrolls, 0.5), quantile(scrolls, 0.99),
+                ms(opened.firstPaint), ms(opened.indexed), quantile(scrolls, 0.5), quantile(scrolls, 0.99),
                 quantile(scrolls, 1.0), ms(toEnd), ms(search),
                 result.status == TranscriptSearch::Status::Found ? "true" : "false");
     std::fflush(stdout);
@@ -159,9 +165,8 @@ std::shared_ptr<Transcript> tinyEntries(qint64 count, bool datagrams)
 void tinyCase(const char *name, const std::shared_ptr<Transcript> &transcript)
 {
     TranscriptView view;
-    qint64 firstPaint = 0;
-    qint64 indexed = 0;
-    if (!open(view, transcript, &firstPaint, &indexed))
+    const Opened opened = open(view, transcript);
+    if (!opened.shown)
         return;
     QElapsedTimer clock;
 
@@ -193,7 +198,7 @@ void tinyCase(const char *name, const std::shared_ptr<Transcript> &transcript)
                 "\"indexed_ms\":%.1f,\"page_down_p50_ms\":%.2f,\"page_down_max_ms\":%.2f,"
                 "\"line_down_p50_ms\":%.2f,\"jump_p50_ms\":%.2f,\"jump_max_ms\":%.2f}\n",
                 name, static_cast<long long>(transcript->entryCount()), static_cast<long long>(view.rowCount()),
-                double(view.layout().indexBytes()) / 1024.0, ms(firstPaint), ms(indexed), quantile(pages, 0.5),
+                double(view.layout().indexBytes()) / 1024.0, ms(opened.firstPaint), ms(opened.indexed), quantile(pages, 0.5),
                 quantile(pages, 1.0), quantile(lines, 0.5), quantile(jumps, 0.5), quantile(jumps, 1.0));
     std::fflush(stdout);
 }

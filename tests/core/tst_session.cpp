@@ -18,6 +18,20 @@
 
 using TestSupport::LoopbackServer;
 
+namespace {
+
+// Bytes whose value depends on their position, so that a lost, repeated or
+// reordered piece shows.
+QByteArray patterned(qsizetype size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    for (qsizetype i = 0; i < size; ++i)
+        bytes[i] = char((i * 31 + i / 4093) % 251);
+    return bytes;
+}
+
+} // namespace
+
 class TestSession : public QObject
 {
     Q_OBJECT
@@ -235,9 +249,7 @@ void TestSession::peerCloseIsAnEventNotAnError()
 void TestSession::dataBeforePeerCloseIsKept()
 {
     // A large reply written and closed at once must arrive whole.
-    QByteArray payload(3 * 1024 * 1024, Qt::Uninitialized);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        payload[i] = char(i * 7 % 251);
+    const QByteArray payload = patterned(3 * 1024 * 1024);
     LoopbackServer server;
     server.setGreeting(payload);
     server.setCloseAfterGreeting(true);
@@ -738,9 +750,7 @@ void TestSession::dataBeforeAResetIsKept()
 
     const int peer = listener.accept();
     QVERIFY(peer >= 0);
-    QByteArray payload(32 * 1024, Qt::Uninitialized);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        payload[i] = char(i * 13 % 253);
+    const QByteArray payload = patterned(32 * 1024);
     QCOMPARE(::send(peer, payload.constData(), size_t(payload.size()), 0), ssize_t(payload.size()));
     const linger abortive = {1, 0};
     QCOMPARE(::setsockopt(peer, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive), 0);
@@ -828,9 +838,7 @@ void TestSession::nestedEventLoopInReceivedSlotLosesNothing()
 // run the event loop: every byte arrives once, in order.
 void TestSession::keptChunksStayIntact()
 {
-    QByteArray payload(6 * Session::readBufferSize + 12345, Qt::Uninitialized);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        payload[i] = char((i * 31 + i / 4093) % 256);
+    const QByteArray payload = patterned(6 * Session::readBufferSize + 12345);
     LoopbackServer server;
     server.setGreeting(payload);
     server.setCloseAfterGreeting(true);
